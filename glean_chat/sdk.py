@@ -1,0 +1,98 @@
+"""`Glean`, the entry point: `Glean(bearer_auth=..., instance=... | server_url=...).client.chat`."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+import httpx
+
+from ._transport import Transport
+from ._version import __version__
+from .chat import Chat
+from .utils import DEFAULT_RETRY_CONFIG, RetryConfig
+
+DEFAULT_TIMEOUT_MS = 120_000
+"""Whole-call timeout for one Glean request, and the longest silence allowed inside a stream."""
+CONNECT_TIMEOUT_S = 10.0
+
+
+class ClientNamespace:
+    """`glean.client`: groups the API areas the way Glean's SDK does (only `chat` here)."""
+
+    def __init__(self, transport: Transport) -> None:
+        self.chat = Chat(transport)
+
+
+class Glean:
+    """A Glean Chat API client. Use as a context manager, or call `close()`.
+
+    Args:
+        bearer_auth: a Glean API token (user token, or global token used with `x_scio_actas`).
+        instance: the instance name: calls go to `https://{instance}-be.glean.com`.
+        server_url: a full base URL instead (wins over `instance`), e.g. a local_glean at `http://127.0.0.1:8731`.
+        timeout_ms: per-request timeout; also the longest gap between streamed lines.
+        retry_config: retries for every call unless a call passes `retries=`; `utils.NO_RETRIES` disables.
+        client: an `httpx.Client` of your own (its timeout and transport are used; you close it).
+    """
+
+    def __init__(
+        self,
+        *,
+        bearer_auth: str,
+        instance: str | None = None,
+        server_url: str | None = None,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        retry_config: RetryConfig = DEFAULT_RETRY_CONFIG,
+        client: httpx.Client | None = None,
+    ) -> None:
+        if not bearer_auth:
+            raise ValueError("bearer_auth (a Glean API token) is required")
+        base_url = _base_url(instance=instance, server_url=server_url)
+        self._owns_client = client is None
+        if client is None:
+            client = httpx.Client(
+                timeout=httpx.Timeout(timeout_ms / 1000, connect=CONNECT_TIMEOUT_S),
+                follow_redirects=False,  # a redirect would carry the bearer token to another URL
+            )
+        self._http = client
+        self.server_url = base_url
+        transport = Transport(
+            base_url=base_url,
+            token=bearer_auth,
+            client=client,
+            retry_config=retry_config,
+            user_agent=f"gleanbot-glean-chat/{__version__} httpx/{httpx.__version__}",
+        )
+        self.client = ClientNamespace(transport)
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._http.close()
+
+    def __enter__(self) -> Glean:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Glean(server_url={self.server_url!r})"  # never the token
+
+
+def _base_url(*, instance: str | None, server_url: str | None) -> str:
+    if server_url:
+        url = server_url.strip()
+        if "://" not in url:
+            url = "https://" + url
+        return url.rstrip("/")
+    if instance:
+        name = instance.strip()
+        if not name or "/" in name or "." in name:
+            raise ValueError(f"instance must be a bare Glean instance name like 'acme', not {instance!r}")
+        return f"https://{name}-be.glean.com"
+    raise ValueError("give instance= (e.g. 'acme') or server_url=")
