@@ -1,0 +1,1 @@
+"""Tests of local_glean, the stand-in Glean Chat API server."""
