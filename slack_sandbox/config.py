@@ -1,0 +1,85 @@
+"""Sandbox configuration: identities, secrets, scopes, subscriptions and Slack's documented limits."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+# Slack's message limits (docs.slack.dev: chat.postMessage, Block Kit reference, chat.*Stream).
+MAX_TEXT_CHARS = 40_000
+"""`text` longer than this is refused with `msg_too_long`."""
+MAX_MARKDOWN_TEXT_CHARS = 12_000
+"""`markdown_text` (post, update, streaming appends) and the sum of `markdown` blocks in one message."""
+MAX_SECTION_TEXT_CHARS = 3_000
+MAX_SECTION_FIELD_CHARS = 2_000
+MAX_HEADER_TEXT_CHARS = 150
+MAX_BLOCKS = 50
+MAX_RESPONSE_URL_POSTS = 5
+"""A response_url accepts this many posts (Slack: "up to 5 times within 30 minutes")."""
+RESPONSE_URL_TTL_S = 30 * 60
+SLACK_ACK_TIMEOUT_S = 3.0
+"""Slack waits this long for the app's HTTP answer to an event, command or action."""
+
+DEFAULT_BOT_SCOPES: frozenset[str] = frozenset(
+    {
+        "app_mentions:read",
+        "assistant:write",
+        "channels:history",
+        "channels:read",
+        "chat:write",
+        "commands",
+        "files:read",
+        "groups:history",
+        "groups:read",
+        "im:history",
+        "im:read",
+        "mpim:history",
+        "mpim:read",
+        "reactions:read",
+        "reactions:write",
+        "users:read",
+        "users:read.email",
+    }
+)
+"""What the bot's manifest asks for, plus the `*:read` scopes `conversations.info` needs."""
+
+DEFAULT_BOT_EVENTS: frozenset[str] = frozenset(
+    {"app_mention", "message.channels", "message.groups", "message.im", "message.mpim"}
+)
+"""Event subscriptions, spelled as in an app manifest (`message.<channel kind>`)."""
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """Everything that a real Slack app configuration would pin down, with loopback-friendly defaults.
+
+    `ts_start=None` makes message timestamps follow the wall clock (strictly increasing, unique across runs);
+    a number (e.g. `1700000000.0001`) gives a deterministic sequence that steps by 100 microseconds.
+    """
+
+    signing_secret: str = "sandbox-signing-secret"
+    bot_token: str = "xoxb-sandbox-token"
+    rate_limits: bool = False
+    bot_url: str | None = None
+    bot_scopes: Collection[str] = DEFAULT_BOT_SCOPES
+    bot_events: Collection[str] = DEFAULT_BOT_EVENTS
+    deliver_bot_messages: bool = True
+    redeliver_failed: bool = False
+    delivery_timeout_s: float = SLACK_ACK_TIMEOUT_S
+    team_id: str = "T0SANDBOX"
+    team_domain: str = "sandbox"
+    team_name: str = "Sandbox"
+    api_app_id: str = "A0SANDBOX"
+    bot_user_id: str = "UBOT"
+    bot_id: str = "BBOT"
+    bot_name: str = "gleanbot"
+    verification_token: str = "sandbox-verification-token"
+    ts_start: float | None = None
+    host: str = "127.0.0.1"
+
+    def __post_init__(self) -> None:
+        # Callers pass lists or sets; freeze them so the config stays hashable-ish and immutable.
+        object.__setattr__(self, "bot_scopes", frozenset(self.bot_scopes))
+        object.__setattr__(self, "bot_events", frozenset(self.bot_events))
+        if self.host not in ("127.0.0.1", "localhost", "::1"):
+            raise ValueError("the sandbox binds loopback only")
