@@ -1,0 +1,84 @@
+"""Button handlers: "Share to thread" on private answers, and the feedback buttons."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+
+from bot.formatting import Source, public_answer_messages
+from bot.logs import log_event
+from bot.store import Store
+
+__all__ = ["handle_feedback", "handle_share"]
+
+log = logging.getLogger("gleanbot.actions")
+
+
+def _ids(body: dict[str, Any]) -> tuple[str, str]:
+    user = body.get("user") or {}
+    team_id = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
+    return team_id, str(user.get("id") or "")
+
+
+def handle_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, store: Store) -> None:
+    """Post a stored private answer publicly in its thread, attributed to the asker, on the asker's click only.
+
+    Idempotent: a second click (or a redelivered action) does not post again.
+    """
+    ack()
+    team_id, user_id = _ids(body)
+    share_id = str(body["actions"][0].get("value") or "")
+    record = store.share(team_id, share_id)
+    if record is None:
+        respond(text="This answer is too old to share. Ask again to get a fresh one.", replace_original=False)
+        log_event(log, "share_refused", team_id=team_id, user_id=user_id, reason="expired")
+        return
+    if record["user_id"] != user_id:
+        respond(text="Only the person who asked can share this answer.", replace_original=False)
+        log_event(log, "share_refused", team_id=team_id, user_id=user_id, reason="not_asker")
+        return
+    if not store.claim_share(team_id, share_id):
+        respond(text="You already shared this answer to the thread.", replace_original=False)
+        return
+    sources = [Source(s["number"], s["title"], s.get("url")) for s in record["sources"]]
+    try:
+        for message in public_answer_messages(
+            record["markdown"], sources, header=f"Shared by <@{user_id}> (answer generated with their access)"
+        ):
+            client.chat_postMessage(
+                channel=record["channel_id"],
+                thread_ts=record["thread_ts"],
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+    except Exception:
+        store.release_share(team_id, share_id)
+        respond(text=":warning: I couldn't share the answer. Please try again.", replace_original=False)
+        raise
+    respond(text="You shared this answer to the thread.", replace_original=True)
+    log_event(log, "shared", team_id=team_id, channel_id=record["channel_id"], user_id=user_id)
+
+
+def handle_feedback(ack: Ack, body: dict[str, Any], store: Store) -> None:
+    """Record 👍/👎 on an answer (one vote per person per message; the latest wins)."""
+    ack()
+    team_id, user_id = _ids(body)
+    action = body["actions"][0]
+    value = "good" if action.get("value") == "good" else "bad"
+    channel_id = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id"))
+    message_ts = str((body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts"))
+    store.record_feedback(team_id, channel_id, message_ts, user_id, value)
+    log_event(
+        log,
+        "feedback",
+        team_id=team_id,
+        channel_id=channel_id,
+        message_ts=message_ts,
+        user_id=user_id,
+        reason=value,
+    )

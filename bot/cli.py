@@ -1,0 +1,76 @@
+"""`gleanbot`: http (events over HTTP), socket (Socket Mode), worker (RQ), local-glean (the stand-in Glean)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from bot.dotenv import read_dotenv
+from bot.logs import configure_logging, log_event
+from bot.policy import PolicyError
+from bot.settings import Command, Settings, SettingsError
+
+__all__ = ["main"]
+
+log = logging.getLogger("gleanbot.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gleanbot", description="Glean answers for Slack.")
+    parser.add_argument("--env-file", default=".env", help="read settings from this file too (default: .env)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("http", help="serve Slack's events, commands and actions at POST /slack/events on $PORT")
+    sub.add_parser("socket", help="connect to Slack over Socket Mode (needs SLACK_APP_TOKEN)")
+    worker = sub.add_parser("worker", help="run the RQ worker that answers questions")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    sub.add_parser("local-glean", help="run the local stand-in Glean server", add_help=False)
+    return parser
+
+
+def load_settings(env_file: Path, environ: Mapping[str, str], command: Command) -> Settings:
+    """The process environment wins over the .env file."""
+    return Settings.from_env({**read_dotenv(env_file), **environ}).require_for(command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["local-glean"]:
+        # Everything after the subcommand belongs to local_glean's own CLI.
+        from local_glean.cli import main as local_glean_main
+
+        return int(local_glean_main(args_list[1:]) or 0)
+    args = _parser().parse_args(args_list)
+    command: Command = args.command
+    try:
+        settings = load_settings(Path(args.env_file), os.environ, command)
+    except (SettingsError, PolicyError, ValueError) as exc:
+        print(f"gleanbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    log_event(log, "starting", mode=command)
+    if command == "worker":
+        from workers.worker import run_worker
+
+        run_worker(settings, burst=args.burst)
+        return 0
+    from bot.app import build_app
+
+    if command == "socket":
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        app = build_app(settings, socket_mode=True)
+        SocketModeHandler(app, app_token=settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+        return 0
+    from bot.http import make_server, make_wsgi_app, redis_health
+    from bot.store import open_redis
+
+    app = build_app(settings)
+    health = redis_health(open_redis(settings.redis_url))
+    server = make_server(make_wsgi_app(app, health), host="0.0.0.0", port=settings.port)
+    log_event(log, "listening", port=server.effective_port)
+    server.run()
+    return 0

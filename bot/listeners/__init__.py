@@ -1,0 +1,70 @@
+"""Bolt listener wiring: thin functions that hand events and actions to the intake and action handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltRequest, Respond
+from slack_sdk import WebClient
+
+from bot.actions import handle_feedback, handle_share
+from bot.formatting import FEEDBACK_ACTION_ID, SHARE_ACTION_ID
+from bot.intake import Incoming, Intake
+from bot.store import Store
+
+__all__ = ["Deps", "register_listeners"]
+
+HELP_TEXT = (
+    "Ask me anything in a DM, mention me in a channel, or just ask a question in a channel where I'm "
+    "enabled: I answer in the thread with Glean, citing sources. Reply in the thread to follow up."
+)
+
+
+@dataclass(frozen=True)
+class Deps:
+    intake: Intake
+    store: Store
+
+
+def _retry_num(request: BoltRequest) -> str | None:
+    values = request.headers.get("x-slack-retry-num") or []
+    return values[0] if values else None
+
+
+def register_listeners(app: App, deps: Deps) -> None:
+    """Events are acked by Bolt before these run (process_before_response=False); actions ack first."""
+
+    @app.event("message")
+    def on_message(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        request: BoltRequest,
+    ) -> None:
+        incoming = Incoming.from_event("message", body, event, _retry_num(request))
+        deps.intake.handle(incoming, client, context.bot_user_id)
+
+    @app.event("app_mention")
+    def on_mention(
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        request: BoltRequest,
+    ) -> None:
+        incoming = Incoming.from_event("app_mention", body, event, _retry_num(request))
+        deps.intake.handle(incoming, client, context.bot_user_id)
+
+    @app.action(SHARE_ACTION_ID)
+    def on_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        handle_share(ack, body, client, respond, deps.store)
+
+    @app.action(FEEDBACK_ACTION_ID)
+    def on_feedback(ack: Ack, body: dict[str, Any]) -> None:
+        handle_feedback(ack, body, deps.store)
+
+    @app.command("/glean")
+    def on_command(ack: Ack) -> None:
+        ack(text=HELP_TEXT)

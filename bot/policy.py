@@ -1,0 +1,158 @@
+"""The channel policy file (YAML): defaults plus per-channel rules; errors name the file and line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+__all__ = ["ChannelRule", "Policy", "PolicyError", "load_policy", "parse_policy"]
+
+Mode = Literal["auto", "mention", "off"]
+Visibility = Literal["public", "private"]
+_MODES = ("auto", "mention", "off")
+_VISIBILITIES = ("public", "private")
+_TOP_KEYS = ("defaults", "channels")
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9_]+")
+
+
+@dataclass(frozen=True)
+class ChannelRule:
+    """How the bot behaves in one channel.
+
+    `visibility=None` means the deployment's default: public answers with the token's own identity,
+    private (ephemeral) answers when Glean acts as the asker.
+    """
+
+    mode: Mode = "auto"
+    visibility: Visibility | None = None
+    application_id: str | None = None
+    agent: str | None = None
+    allow_bots: bool = False
+    allow_external: bool = False
+
+
+_RULE_KEYS = tuple(f.name for f in fields(ChannelRule))
+
+
+@dataclass(frozen=True)
+class Policy:
+    defaults: ChannelRule = field(default_factory=ChannelRule)
+    channels: Mapping[str, ChannelRule] = field(default_factory=dict)
+
+    def for_channel(self, channel_id: str) -> ChannelRule:
+        return self.channels.get(channel_id, self.defaults)
+
+
+class PolicyError(ValueError):
+    """The policy file is invalid; the message reads `path:line: what is wrong`."""
+
+    def __init__(self, source: str, line: int | None, message: str) -> None:
+        where = f"{source}:{line}" if line is not None else source
+        # Named after the setting, so a start-up error points at the variable as well as the line.
+        super().__init__(f"GLEANBOT_CHANNELS ({where}): {message}")
+        self.source = source
+        self.line = line
+        self.variable = "GLEANBOT_CHANNELS"
+
+
+def load_policy(path: Path) -> Policy:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PolicyError(str(path), None, f"cannot read the file ({exc.strerror})") from None
+    return parse_policy(text, source=str(path))
+
+
+def parse_policy(text: str, *, source: str = "<policy>") -> Policy:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+        raise PolicyError(source, line, f"not valid YAML: {exc.problem}") from None
+    if root is None:
+        return Policy()
+    top = _mapping(root, source, "the file")
+    defaults = ChannelRule()
+    channels: dict[str, ChannelRule] = {}
+    for key_node, value_node in top:
+        key = _string(key_node, source)
+        if key not in _TOP_KEYS:
+            raise PolicyError(source, _line(key_node), f"unknown key {key!r} (expected one of {_TOP_KEYS})")
+        if key == "defaults":
+            defaults = _rule(value_node, ChannelRule(), source)
+    for key_node, value_node in top:
+        if _string(key_node, source) != "channels":
+            continue
+        if _is_null(value_node):
+            continue
+        for channel_node, rule_node in _mapping(value_node, source, "channels"):
+            channel_id = _string(channel_node, source)
+            if not _CHANNEL_ID.fullmatch(channel_id):
+                raise PolicyError(
+                    source,
+                    _line(channel_node),
+                    f"{channel_id!r} is not a channel id; use the id (like C0123ABCD), names can change",
+                )
+            if channel_id in channels:
+                raise PolicyError(source, _line(channel_node), f"channel {channel_id} is listed twice")
+            channels[channel_id] = _rule(rule_node, defaults, source)
+    return Policy(defaults=defaults, channels=channels)
+
+
+def _rule(node: yaml.Node, base: ChannelRule, source: str) -> ChannelRule:
+    if _is_null(node):
+        return base
+    changes: dict[str, Any] = {}
+    for key_node, value_node in _mapping(node, source, "a channel rule"):
+        key = _string(key_node, source)
+        line = _line(value_node)
+        if key not in _RULE_KEYS:
+            raise PolicyError(
+                source, _line(key_node), f"unknown setting {key!r} (expected one of {_RULE_KEYS})"
+            )
+        value = _scalar(value_node, source)
+        if key == "mode" and value not in _MODES:
+            raise PolicyError(source, line, f"mode must be one of {', '.join(_MODES)}, not {value!r}")
+        if key == "visibility" and value not in _VISIBILITIES:
+            raise PolicyError(
+                source, line, f"visibility must be one of {', '.join(_VISIBILITIES)}, not {value!r}"
+            )
+        if key in ("allow_bots", "allow_external") and not isinstance(value, bool):
+            raise PolicyError(source, line, f"{key} must be true or false, not {value!r}")
+        if key in ("application_id", "agent") and value is not None and not isinstance(value, str):
+            raise PolicyError(source, line, f"{key} must be a string, not {value!r}")
+        changes[key] = value
+    return replace(base, **changes)
+
+
+def _mapping(node: yaml.Node, source: str, what: str) -> list[tuple[yaml.Node, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        raise PolicyError(source, _line(node), f"{what} must be a mapping of keys to values")
+    return list(node.value)
+
+
+def _string(node: yaml.Node, source: str) -> str:
+    value = _scalar(node, source)
+    if not isinstance(value, str):
+        raise PolicyError(source, _line(node), f"expected a text key, not {value!r}")
+    return value
+
+
+def _scalar(node: yaml.Node, source: str) -> Any:
+    if not isinstance(node, yaml.ScalarNode):
+        raise PolicyError(source, _line(node), "expected a single value here")
+    return yaml.SafeLoader("").construct_object(node)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1

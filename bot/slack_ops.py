@@ -1,0 +1,90 @@
+"""Small Slack Web API operations shared by listeners and workers: notices, reactions, cached lookups."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.formatting import notice_message
+from bot.logs import log_event
+from bot.store import Store
+
+__all__ = ["WORKING_REACTION", "asker_email", "is_external", "post_notice", "set_working"]
+
+WORKING_REACTION = "eyes"
+log = logging.getLogger("gleanbot.slack")
+
+
+def post_notice(
+    client: WebClient, *, channel_id: str, thread_ts: str, user_id: str, private: bool, text: str
+) -> bool:
+    """Tell the asker something short: ephemeral when their answers are private, else in the thread."""
+    message = notice_message(text)
+    try:
+        if private:
+            client.chat_postEphemeral(
+                channel=channel_id, user=user_id, thread_ts=thread_ts, text=message.text
+            )
+        else:
+            client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=message.text)
+        return True
+    except SlackApiError as exc:
+        log_event(log, "notice_failed", logging.ERROR, channel_id=channel_id, error=exc.response.get("error"))
+        return False
+
+
+def set_working(client: WebClient, *, channel_id: str, ts: str, on: bool) -> None:
+    """Show (or clear) the working indicator: a reaction on the question. Failures are logged, not raised."""
+    try:
+        if on:
+            client.reactions_add(channel=channel_id, timestamp=ts, name=WORKING_REACTION)
+        else:
+            client.reactions_remove(channel=channel_id, timestamp=ts, name=WORKING_REACTION)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error not in ("already_reacted", "no_reaction"):
+            log_event(
+                log, "reaction_failed", logging.WARNING, channel_id=channel_id, message_ts=ts, error=error
+            )
+
+
+def asker_email(client: WebClient, store: Store, *, team_id: str, user_id: str) -> str | None:
+    """The Slack user's email (users.info, cached in Redis); None if Slack has none for them."""
+    cached = store.cached_email(team_id, user_id)
+    if cached is not None:
+        return cached or None
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        log_event(log, "users_info_failed", logging.WARNING, user_id=user_id, error=exc.response.get("error"))
+        return None
+    email = "" if user.get("is_bot") else str((user.get("profile") or {}).get("email") or "")
+    store.cache_email(team_id, user_id, email)
+    return email or None
+
+
+def is_external(client: WebClient, store: Store, *, team_id: str, channel_id: str) -> bool:
+    """True for Slack Connect (externally shared) conversations; cached in Redis.
+
+    When Slack cannot tell us, assume shared: refusing is safer than leaking.
+    """
+    cached = store.cached_external(team_id, channel_id)
+    if cached is not None:
+        return cached
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as exc:
+        log_event(
+            log,
+            "conversations_info_failed",
+            logging.WARNING,
+            channel_id=channel_id,
+            error=exc.response.get("error"),
+        )
+        return True
+    # is_shared alone also covers channels shared inside one Enterprise Grid org, which are not external.
+    external = bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
+    store.cache_external(team_id, channel_id, external)
+    return external

@@ -1,0 +1,157 @@
+"""All of the bot's Redis state: key builders and operations, under `gleanbot:{team_id}:`, every key with a TTL.
+
+Keys (pattern, type, TTL, purpose) are listed in KEYS below and in docs/bot.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, cast
+
+import redis
+
+__all__ = ["KEYS", "PREFIX", "Store", "open_redis"]
+
+PREFIX = "gleanbot"
+DEDUPE_TTL_S = 3_600
+"""Slack redelivers within about 5 minutes; an hour covers every retry."""
+MESSAGE_CLAIM_TTL_S = 86_400
+"""One answer per Slack message, whichever event (app_mention or message) brings it."""
+EMAIL_TTL_S = 86_400
+NO_EMAIL_TTL_S = 600
+CONVERSATION_TTL_S = 3_600
+ANSWER_STATE_TTL_S = 86_400
+SHARE_TTL_S = 7 * 86_400
+NOTICE_TTL_S = 86_400
+FEEDBACK_TTL_S = 90 * 86_400
+
+KEYS = (
+    ("event:{event_id}", "string", "1 h", "an Events API delivery already taken (SET NX EX)"),
+    ("msg:{channel_id}:{ts}", "string", "1 day", "a Slack message already being answered (SET NX EX)"),
+    ("chat:{channel_id}:{thread_ts}", "string", "thread TTL", "Glean chatId of a thread (own identity)"),
+    ("chat:{channel_id}:{thread_ts}:{user_id}", "string", "thread TTL", "Glean chatId per person (act-as)"),
+    ("thread:{channel_id}:{thread_ts}", "string", "thread TTL", "threads the bot answered (follow-ups)"),
+    ("email:{user_id}", "string", "1 day (10 min if none)", "users.info email cache ('' = no email)"),
+    ("conv:{channel_id}", "string", "1 h", "conversations.info cache: '1' if externally shared"),
+    ("answer:{channel_id}:{ts}", "hash", "1 day", "progress of one answer job (status, message ts)"),
+    ("share:{share_id}", "hash", "7 days", "a private answer awaiting 'Share to thread'"),
+    ("notice:{key}", "string", "1 day", "a failure notice already posted (SET NX EX)"),
+    ("feedback:{channel_id}:{ts}:{user_id}", "string", "90 days", "feedback given on an answer"),
+)
+
+
+def open_redis(url: str) -> redis.Redis:
+    """The bot's own client (text replies). RQ gets a separate one: it does not support decode_responses."""
+    return redis.Redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5)
+
+
+@dataclass(frozen=True)
+class Store:
+    redis: redis.Redis
+    thread_ttl_s: int
+
+    # -- keys ----------------------------------------------------------------------------------------
+    @staticmethod
+    def key(team_id: str, *parts: str) -> str:
+        return ":".join((PREFIX, team_id or "-", *parts))
+
+    # -- dedupe --------------------------------------------------------------------------------------
+    def claim_event(self, team_id: str, event_id: str) -> bool:
+        """True the first time an Events API `event_id` is seen (redeliveries return False)."""
+        return bool(self.redis.set(self.key(team_id, "event", event_id), "1", nx=True, ex=DEDUPE_TTL_S))
+
+    def claim_message(self, team_id: str, channel_id: str, ts: str) -> bool:
+        """True the first time a Slack message is taken for an answer."""
+        key = self.key(team_id, "msg", channel_id, ts)
+        return bool(self.redis.set(key, "1", nx=True, ex=MESSAGE_CLAIM_TTL_S))
+
+    def release_message(self, team_id: str, channel_id: str, ts: str) -> None:
+        """Undo `claim_message` when enqueueing failed, so Slack's retry can get through."""
+        self.redis.delete(self.key(team_id, "msg", channel_id, ts))
+
+    def claim_notice(self, team_id: str, name: str) -> bool:
+        """True the first time a failure notice with this name is posted."""
+        return bool(self.redis.set(self.key(team_id, "notice", name), "1", nx=True, ex=NOTICE_TTL_S))
+
+    # -- threads and chats ---------------------------------------------------------------------------
+    def _chat_key(self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None) -> str:
+        parts = ["chat", channel_id, thread_ts] + ([user_id] if user_id else [])
+        return self.key(team_id, *parts)
+
+    def chat_id(
+        self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None = None
+    ) -> str | None:
+        """The Glean chat a thread (or, with `user_id`, one person in a thread) continues."""
+        value = self.redis.get(self._chat_key(team_id, channel_id, thread_ts, user_id))
+        return cast("str | None", value)
+
+    def set_chat_id(
+        self, team_id: str, channel_id: str, thread_ts: str, chat_id: str, user_id: str | None = None
+    ) -> None:
+        key = self._chat_key(team_id, channel_id, thread_ts, user_id)
+        self.redis.set(key, chat_id, ex=self.thread_ttl_s)
+
+    def mark_thread_answered(self, team_id: str, channel_id: str, thread_ts: str) -> None:
+        self.redis.set(self.key(team_id, "thread", channel_id, thread_ts), "1", ex=self.thread_ttl_s)
+
+    def thread_answered(self, team_id: str, channel_id: str, thread_ts: str) -> bool:
+        return bool(self.redis.exists(self.key(team_id, "thread", channel_id, thread_ts)))
+
+    # -- caches of Slack lookups ---------------------------------------------------------------------
+    def cached_email(self, team_id: str, user_id: str) -> str | None:
+        """The cached email; '' when the user has none; None when not cached."""
+        return cast("str | None", self.redis.get(self.key(team_id, "email", user_id)))
+
+    def cache_email(self, team_id: str, user_id: str, email: str) -> None:
+        ttl = EMAIL_TTL_S if email else NO_EMAIL_TTL_S
+        self.redis.set(self.key(team_id, "email", user_id), email, ex=ttl)
+
+    def cached_external(self, team_id: str, channel_id: str) -> bool | None:
+        value = self.redis.get(self.key(team_id, "conv", channel_id))
+        return None if value is None else value == "1"
+
+    def cache_external(self, team_id: str, channel_id: str, external: bool) -> None:
+        self.redis.set(self.key(team_id, "conv", channel_id), "1" if external else "0", ex=CONVERSATION_TTL_S)
+
+    # -- answer jobs ---------------------------------------------------------------------------------
+    def answer_state(self, team_id: str, channel_id: str, ts: str) -> dict[str, str]:
+        value = self.redis.hgetall(self.key(team_id, "answer", channel_id, ts))
+        return cast("dict[str, str]", value)
+
+    def set_answer_state(self, team_id: str, channel_id: str, ts: str, **fields: str) -> None:
+        key = self.key(team_id, "answer", channel_id, ts)
+        with self.redis.pipeline() as pipe:
+            for name, value in fields.items():
+                pipe.hset(key, name, value)
+            pipe.expire(key, ANSWER_STATE_TTL_S)
+            pipe.execute()
+
+    # -- private answers awaiting "Share to thread" --------------------------------------------------
+    def save_share(self, team_id: str, share_id: str, record: dict[str, Any]) -> None:
+        key = self.key(team_id, "share", share_id)
+        with self.redis.pipeline() as pipe:
+            pipe.hset(key, "record", json.dumps(record))
+            pipe.expire(key, SHARE_TTL_S)
+            pipe.execute()
+
+    def share(self, team_id: str, share_id: str) -> dict[str, Any] | None:
+        raw = self.redis.hget(self.key(team_id, "share", share_id), "record")
+        return None if raw is None else cast("dict[str, Any]", json.loads(cast(str, raw)))
+
+    def claim_share(self, team_id: str, share_id: str) -> bool:
+        """True for the first click that shares this answer (double clicks post once)."""
+        key = self.key(team_id, "share", share_id)
+        with self.redis.pipeline() as pipe:
+            pipe.hsetnx(key, "shared", "1")
+            pipe.expire(key, SHARE_TTL_S, nx=True)  # never leave a key without a TTL
+            first, _ = pipe.execute()
+        return bool(first)
+
+    def release_share(self, team_id: str, share_id: str) -> None:
+        self.redis.hdel(self.key(team_id, "share", share_id), "shared")
+
+    # -- feedback ------------------------------------------------------------------------------------
+    def record_feedback(self, team_id: str, channel_id: str, ts: str, user_id: str, value: str) -> None:
+        key = self.key(team_id, "feedback", channel_id, ts, user_id)
+        self.redis.set(key, value, ex=FEEDBACK_TTL_S)

@@ -1,0 +1,122 @@
+"""Never silent: every failure ends in one short visible message to the asker (and a log line)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from tests.bot.conftest import Bot
+from tests.bot.test_act_as import ACT_AS
+
+QUESTION = "What are the company holidays in 2025?"
+
+
+def _notices(bot: Bot, ts: str) -> list[str]:
+    return [m["text"] for m in bot.replies(ts) if m["text"].startswith(":warning:")]
+
+
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        pytest.param({"status": 408}, "Glean took too long", id="408"),
+        pytest.param({"status": 429, "count": 2, "retry_after_s": 0}, "rate limited", id="429-after-retries"),
+        pytest.param(
+            {"status": 503, "count": 2}, "having trouble right now (error 503)", id="503-after-retries"
+        ),
+        pytest.param({"status": 500, "count": 2}, "(error 500)", id="500-after-retries"),
+    ],
+)
+def test_glean_failures_are_explained_in_the_thread(bot: Bot, fault: dict[str, int], expected: str) -> None:
+    bot.glean_fault("chat", **fault)
+    question = bot.ask(QUESTION)
+    bot.work()
+    assert len(notices := _notices(bot, question["ts"])) == 1
+    assert expected in notices[0]
+    assert len(bot.replies(question["ts"])) == 1  # the notice only: no half answer, no duplicate
+
+
+def test_one_5xx_is_retried_and_then_answered(bot: Bot) -> None:
+    bot.glean_fault("chat", status=503, count=1)
+    question = bot.ask(QUESTION)
+    bot.work()
+    [reply] = bot.replies(question["ts"])
+    assert not reply["text"].startswith(":warning:")
+    assert "Sources" in str(reply["blocks"])
+
+
+def test_bad_glean_token_is_explained(make_bot: Callable[..., Bot]) -> None:
+    bot = make_bot(GLEAN_API_TOKEN="not-a-valid-token")
+    question = bot.ask("<@UBOT> " + QUESTION)
+    bot.work()
+    [notice] = _notices(bot, question["ts"])
+    assert "rejected my credentials" in notice
+
+
+def test_glean_refusing_to_act_as_the_asker_is_explained_privately(make_bot: Callable[..., Bot]) -> None:
+    # A user token cannot act as someone else: local_glean answers 403, as Glean does.
+    bot = make_bot(**{**ACT_AS, "GLEAN_API_TOKEN": "dev-token"})
+    question = bot.ask("<@UBOT> " + QUESTION)
+    bot.work()
+    [notice] = bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")
+    assert "answer as you" in notice["text"]
+    assert bot.replies(question["ts"]) == []
+
+
+def test_a_stream_broken_midway_ends_the_message_with_a_notice(bot: Bot) -> None:
+    bot.glean_fault("chat", truncate_after_lines=30)
+    question = bot.ask(QUESTION)
+    bot.work()
+    [reply] = bot.replies(question["ts"])  # text already shown is never repeated by a retry
+    assert reply["text"].rstrip().endswith("_")
+    assert ":warning: _I couldn't reach Glean" in reply["text"]
+    assert bot.sandbox.stream_state("C_GENERAL", reply["ts"]) == "stopped"
+
+
+def test_a_stream_broken_before_any_text_is_retried(bot: Bot) -> None:
+    bot.glean_fault("chat", truncate_after_lines=3)
+    question = bot.ask(QUESTION)
+    bot.work()
+    [reply] = bot.replies(question["ts"])
+    assert ":warning:" not in reply["text"]
+    assert "Sources" in str(reply["blocks"])
+
+
+def test_a_crashing_job_tells_the_asker_once(make_bot: Callable[..., Bot]) -> None:
+    bot = make_bot(GLEANBOT_STREAMING="false")
+    bot.sandbox.fail_next("chat.postMessage", error="fatal_error", count=2)  # both attempts crash
+    question = bot.ask(QUESTION)
+    bot.work()
+    [notice] = _notices(bot, question["ts"])
+    assert "Slack refused part of my answer" in notice
+
+
+def test_a_job_that_times_out_tells_the_asker(make_bot: Callable[..., Bot]) -> None:
+    bot = make_bot(GLEANBOT_JOB_TIMEOUT_S="2", GLEANBOT_JOB_RETRIES="0")
+    bot.glean_fault("chat", delay_ms=4000)
+    question = bot.ask(QUESTION)
+    bot.work()
+    [notice] = _notices(bot, question["ts"])
+    assert "took too long and was stopped" in notice
+
+
+def test_redis_down_is_explained_and_reported_by_health(make_bot: Callable[..., Bot]) -> None:
+    bot = make_bot(REDIS_URL="redis://127.0.0.1:1/0")
+    question = bot.ask("<@UBOT> " + QUESTION)
+    assert "notice:redis_down" in bot.outcomes.for_ts(question["ts"])
+    [notice] = _notices(bot, question["ts"])
+    assert "queue is unreachable" in notice
+    health = httpx.get(f"{bot.url}/healthz")
+    assert (health.status_code, health.json()) == (503, {"ok": False, "redis": False})
+
+
+def test_slack_rate_limits_are_waited_out(bot: Bot) -> None:
+    bot.sandbox.fail_next("chat.startStream", error="ratelimited", retry_after_s=1)
+    question = bot.ask(QUESTION)
+    bot.work()
+    [reply] = bot.replies(question["ts"])
+    assert "Sources" in str(reply["blocks"])
+    starts = bot.sandbox.calls("chat.startStream")
+    assert [c.status for c in starts] == [429, 200]
+    assert starts[1].at - starts[0].at >= 1.0  # Retry-After honoured

@@ -1,0 +1,186 @@
+"""The answer job: continue the thread's Glean chat with the question and stream the cited answer into Slack."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from typing import Any
+
+from rq import get_current_job
+from rq.timeouts import BaseTimeoutException
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.clients import make_glean, make_slack_client
+from bot.formatting import Source
+from bot.jobs import AnswerJob
+from bot.logs import log_event
+from bot.slack_ops import set_working
+from bot.store import Store, open_redis
+from glean_chat import Glean
+from glean_chat.answer import Answer, AnswerBuilder
+from glean_chat.errors import GleanError
+from workers import context
+from workers.failures import describe
+from workers.notify import notify_failure
+from workers.writers import AnswerWriter, PrivateWriter, PublicWriter
+
+__all__ = ["answer_question"]
+
+log = logging.getLogger("gleanbot.answer")
+
+
+class _StaleChat(Exception):
+    """The stored chatId is unknown to Glean (deleted or expired): start a new chat instead."""
+
+
+def answer_question(payload: dict[str, Any]) -> str:
+    """Answer one Slack message (an RQ job). Idempotent: a retry after success does nothing, and a retry
+    never repeats text already shown (failures after the first visible text end the message instead)."""
+    job = AnswerJob.model_validate(payload)
+    settings = context.settings()
+    rq_job = get_current_job()
+    job_id = rq_job.id if rq_job is not None else None
+    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
+    client = make_slack_client(settings)
+    fields = {
+        "job_id": job_id,
+        "team_id": job.team_id,
+        "channel_id": job.channel_id,
+        "message_ts": job.message_ts,
+    }
+    state = store.answer_state(job.team_id, job.channel_id, job.message_ts)
+    if state.get("status") in ("done", "failed"):
+        log_event(log, "answer_skipped", reason=f"already_{state['status']}", **fields)
+        return "already_" + state["status"]
+    _discard_partial(client, job, state)
+    started = time.monotonic()
+    with make_glean(settings) as glean:
+        try:
+            try:
+                answer = _run(glean, client, store, job, settings.streaming)
+            except _StaleChat:
+                log_event(log, "chat_reset", reason="stored chat unknown to Glean", **fields)
+                answer = _run(glean, client, store, job, settings.streaming, fresh=True)
+        except _Interrupted as stop:
+            store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="failed")
+            _clear_working(client, job)
+            log_event(log, "answer_interrupted", logging.ERROR, reason=stop.failure_kind, **fields)
+            return "interrupted"
+        except Exception as exc:
+            last_attempt = rq_job is None or not rq_job.retries_left
+            failure = describe(exc, act_as=job.act_as is not None, ref=job_id)
+            if failure.retryable and not last_attempt:
+                log_event(log, "answer_retry", logging.WARNING, reason=failure.kind, **fields)
+                raise
+            if isinstance(exc, GleanError) or failure.retryable:
+                # Known failure: tell the asker here and end the job; no retry left or none would help.
+                notify_failure(client, store, job, failure, job_id=job_id)
+                store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="failed")
+                return "failed:" + failure.kind
+            raise  # unexpected: the failure callback tells the asker once the job has failed
+    store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="done")
+    store.mark_thread_answered(job.team_id, job.channel_id, job.thread_ts)
+    _clear_working(client, job)
+    log_event(
+        log,
+        "answered",
+        visibility=job.visibility,
+        chat=answer.chat_id is not None,
+        elapsed_ms=int((time.monotonic() - started) * 1000),
+        **fields,
+    )
+    return "answered"
+
+
+class _Interrupted(Exception):
+    def __init__(self, failure_kind: str) -> None:
+        super().__init__(failure_kind)
+        self.failure_kind = failure_kind
+
+
+def _run(
+    glean: Glean, client: WebClient, store: Store, job: AnswerJob, streaming: bool, *, fresh: bool = False
+) -> Answer:
+    chat_user = job.user_id if job.act_as else None  # acting as people: one chat per person per thread
+    chat_id = None if fresh else store.chat_id(job.team_id, job.channel_id, job.thread_ts, chat_user)
+    share_id = uuid.uuid4().hex
+    writer: AnswerWriter
+    if job.visibility == "private":
+        writer = PrivateWriter(
+            client, channel_id=job.channel_id, thread_ts=job.thread_ts, user_id=job.user_id, share_id=share_id
+        )
+    else:
+        writer = PublicWriter(
+            client,
+            channel_id=job.channel_id,
+            thread_ts=job.thread_ts,
+            team_id=job.enterprise_id or job.team_id,
+            user_id=job.user_id,
+            streaming=streaming,
+            on_message=lambda ts: store.set_answer_state(
+                job.team_id, job.channel_id, job.message_ts, status="streaming", message_ts=ts
+            ),
+        )
+    builder = AnswerBuilder()
+    saved_chat = chat_id
+    try:
+        for response in glean.client.chat.start_stream(
+            messages=[{"author": "USER", "fragments": [{"text": job.question}]}],
+            save_chat=True,
+            chat_id=chat_id,
+            agent_config={"agent": job.agent} if job.agent else None,
+            application_id=job.application_id,
+            x_scio_actas=job.act_as,
+            timezone_offset=job.timezone_offset_min,
+        ):
+            delta = builder.add(response)
+            if builder.chat_id and builder.chat_id != saved_chat:
+                # Stored at once, so a follow-up continues this chat even if this answer breaks off later.
+                saved_chat = builder.chat_id
+                store.set_chat_id(job.team_id, job.channel_id, job.thread_ts, saved_chat, chat_user)
+            if delta:
+                writer.append(delta)
+    except (GleanError, BaseTimeoutException, SlackApiError) as exc:
+        if chat_id and isinstance(exc, GleanError) and exc.status_code == 404 and not writer.visible:
+            raise _StaleChat() from exc
+        if not writer.visible:
+            raise
+        # Text is already in the thread: a retry would repeat it. End the message with the reason.
+        failure = describe(exc, act_as=job.act_as is not None)
+        with contextlib.suppress(SlackApiError):
+            writer.abort(failure.message)
+        raise _Interrupted(failure.kind) from exc
+    answer = builder.result()
+    markdown = answer.text or ("\n".join(answer.notices) if answer.notices else "")
+    sources = [Source(c.number, c.title, c.url) for c in answer.citations]
+    if job.visibility == "private":
+        # Saved before it is shown, so a quick click on "Share to thread" finds it.
+        store.save_share(
+            job.team_id,
+            share_id,
+            {
+                "user_id": job.user_id,
+                "channel_id": job.channel_id,
+                "thread_ts": job.thread_ts,
+                "markdown": markdown,
+                "sources": [{"number": s.number, "title": s.title, "url": s.url} for s in sources],
+            },
+        )
+    writer.finish(markdown, sources)
+    return answer
+
+
+def _discard_partial(client: WebClient, job: AnswerJob, state: dict[str, str]) -> None:
+    """A previous attempt died mid-answer (worker killed): remove its unfinished message before retrying."""
+    partial = state.get("message_ts")
+    if state.get("status") == "streaming" and partial:
+        with contextlib.suppress(SlackApiError):
+            client.chat_delete(channel=job.channel_id, ts=partial)
+
+
+def _clear_working(client: WebClient, job: AnswerJob) -> None:
+    if job.reaction:
+        set_working(client, channel_id=job.channel_id, ts=job.message_ts, on=False)

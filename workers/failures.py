@@ -1,0 +1,122 @@
+"""What each failure means for the asker: a short visible message, whether a retry may help, a log kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import redis
+from rq.exceptions import AbandonedJobError
+from rq.timeouts import BaseTimeoutException
+from slack_sdk.errors import SlackApiError
+
+from glean_chat.errors import GleanError, GleanTransportError
+
+__all__ = ["Failure", "describe"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str
+    """A stable label for logs and metrics (never message text)."""
+    message: str
+    """What the asker is told."""
+    retryable: bool
+    admin: bool = False
+    """Whether an admin must act (bad credentials, Glean unreachable): logged at ERROR."""
+
+
+def describe(exc: BaseException, *, act_as: bool = False, ref: str | None = None) -> Failure:
+    if isinstance(exc, GleanTransportError):
+        return Failure(
+            "glean_unreachable",
+            "I couldn't reach Glean to answer this. An admin has been alerted; please try again later.",
+            retryable=True,
+            admin=True,
+        )
+    if isinstance(exc, GleanError):
+        return _glean_status(exc.status_code, act_as=act_as)
+    if isinstance(exc, BaseTimeoutException):
+        return Failure(
+            "job_timeout",
+            "Answering took too long and was stopped. Please try again, perhaps with a narrower question.",
+            retryable=False,
+        )
+    if isinstance(exc, AbandonedJobError):
+        return Failure(
+            "job_abandoned",
+            "The worker answering your question stopped unexpectedly. Please ask again.",
+            retryable=False,
+            admin=True,
+        )
+    if isinstance(exc, redis.RedisError):
+        return Failure(
+            "redis_unavailable",
+            "I lost my connection to my state store while answering. An admin has been alerted; "
+            "please ask again in a few minutes.",
+            retryable=True,
+            admin=True,
+        )
+    if isinstance(exc, SlackApiError):
+        return Failure(
+            "slack_error",
+            "Slack refused part of my answer. Please ask again.",
+            retryable=False,
+            admin=True,
+        )
+    suffix = f" (reference {ref})" if ref else ""
+    return Failure(
+        "crash",
+        f"Something went wrong while answering. An admin has been alerted{suffix}.",
+        retryable=False,
+        admin=True,
+    )
+
+
+def _glean_status(status: int | None, *, act_as: bool) -> Failure:
+    if status == 401:
+        return Failure(
+            "glean_unauthorized",
+            "Glean rejected my credentials, so I can't answer right now. An admin has been alerted.",
+            retryable=False,
+            admin=True,
+        )
+    if status == 403:
+        if act_as:
+            return Failure(
+                "glean_forbidden",
+                "Glean wouldn't let me answer as you (access denied). Check that your Glean account "
+                "has Assistant access, or ask an admin.",
+                retryable=False,
+                admin=True,
+            )
+        return Failure(
+            "glean_forbidden",
+            "Glean refused access for my account, so I can't answer right now. An admin has been alerted.",
+            retryable=False,
+            admin=True,
+        )
+    if status == 408:
+        return Failure(
+            "glean_timeout",
+            "Glean took too long to answer. Please try again, perhaps with a narrower question.",
+            retryable=False,
+        )
+    if status == 429:
+        return Failure(
+            "glean_rate_limited",
+            "Glean is busy right now (rate limited). Please try again in a minute.",
+            retryable=True,
+        )
+    if status is not None and status >= 500:
+        return Failure(
+            "glean_server_error",
+            f"Glean is having trouble right now (error {status}). Please try again later.",
+            retryable=True,
+            admin=True,
+        )
+    return Failure(
+        "glean_rejected",
+        f"Glean couldn't handle this question (error {status}). Try rephrasing it.",
+        retryable=False,
+        admin=True,
+    )

@@ -1,0 +1,79 @@
+"""Visible failure messages: each failed answer tells its asker once, and logs a line for the admin."""
+
+from __future__ import annotations
+
+import logging
+from types import TracebackType
+from typing import Any
+
+from rq.job import Job
+from slack_sdk import WebClient
+
+from bot.clients import make_slack_client
+from bot.jobs import AnswerJob
+from bot.logs import log_event
+from bot.slack_ops import post_notice, set_working
+from bot.store import Store, open_redis
+from workers import context
+from workers.failures import Failure, describe
+
+__all__ = ["notify_failure", "on_answer_failure"]
+
+log = logging.getLogger("gleanbot.notify")
+
+
+def notify_failure(
+    client: WebClient, store: Store, job: AnswerJob, failure: Failure, *, job_id: str | None
+) -> bool:
+    """Post `failure.message` to the asker (in the thread, or privately) once per question; True if posted."""
+    log_event(
+        log,
+        "answer_failed",
+        logging.ERROR if failure.admin else logging.WARNING,
+        job_id=job_id,
+        team_id=job.team_id,
+        channel_id=job.channel_id,
+        message_ts=job.message_ts,
+        reason=failure.kind,
+    )
+    if not store.claim_notice(job.team_id, f"answer:{job.channel_id}:{job.message_ts}"):
+        return False
+    posted = post_notice(
+        client,
+        channel_id=job.channel_id,
+        thread_ts=job.thread_ts,
+        user_id=job.user_id,
+        private=job.visibility == "private",
+        text=failure.message,
+    )
+    if job.reaction:
+        set_working(client, channel_id=job.channel_id, ts=job.message_ts, on=False)
+    return posted
+
+
+def on_answer_failure(
+    job: Job,
+    connection: Any,
+    exc_type: type[BaseException],
+    exc: BaseException,
+    traceback: TracebackType | None,
+) -> None:
+    """RQ failure callback: on the last failed attempt (or an abandoned job), tell the asker why.
+
+    RQ calls it on every failed attempt, and may call it again when sweeping abandoned jobs, so it
+    checks the retries left, and the once-key in Redis makes a second call a no-op.
+    """
+    if job.retries_left:
+        return  # RQ will try again
+    payload = job.args[0] if job.args else None
+    if not isinstance(payload, dict):
+        return
+    answer_job = AnswerJob.model_validate(payload)
+    settings = context.settings()
+    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
+    state = store.answer_state(answer_job.team_id, answer_job.channel_id, answer_job.message_ts)
+    if state.get("status") == "done":
+        return  # the answer was posted; RQ is only sweeping a job it lost track of
+    failure = describe(exc, act_as=answer_job.act_as is not None, ref=job.id)
+    notify_failure(make_slack_client(settings), store, answer_job, failure, job_id=job.id)
+    store.set_answer_state(answer_job.team_id, answer_job.channel_id, answer_job.message_ts, status="failed")

@@ -1,0 +1,300 @@
+"""Putting an answer into Slack as it arrives: streamed (chat.startStream/append/stop), or one message
+updated at most once a second, or privately (one ephemeral message at the end)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.chat_stream import ChatStream
+
+from bot.formatting import (
+    SlackMessage,
+    Source,
+    feedback_block,
+    private_answer_messages,
+    public_answer_messages,
+    sources_blocks,
+)
+from bot.logs import log_event
+
+__all__ = ["AnswerWriter", "PrivateWriter", "PublicWriter"]
+
+log = logging.getLogger("gleanbot.writer")
+
+UPDATE_INTERVAL_S = 1.0
+"""chat.update is Tier 3 (about 1 call per second per message)."""
+STREAM_BUFFER_CHARS = 200
+"""Characters gathered before each chat.appendStream (Tier 4: 100+ calls a minute)."""
+STREAM_SOFT_MAX_CHARS = 10_000
+"""Past this, a streamed message ends at the next line break and the answer continues in a new one."""
+STREAM_HARD_MAX_CHARS = 11_500
+"""A streamed message never grows beyond this (Slack's markdown limit is 12,000)."""
+_FENCE = "```"
+
+
+class AnswerWriter(Protocol):
+    @property
+    def visible(self) -> bool:
+        """Whether any part of the answer is already in Slack (then a retry would duplicate it)."""
+
+    def append(self, delta: str) -> None: ...
+
+    def finish(self, markdown: str, sources: Sequence[Source]) -> None: ...
+
+    def abort(self, notice: str) -> None:
+        """End a visible partial answer with a notice (only called when `visible`)."""
+
+
+class PublicWriter:
+    """A public answer in the thread. Streams when Slack allows it, else posts once and updates ≤1/s.
+
+    Streamed answers longer than one message continue in further streamed messages; a Slack error while
+    streaming switches to chat.update on the message so far, so nothing already shown is lost.
+    """
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        channel_id: str,
+        thread_ts: str,
+        team_id: str,
+        user_id: str,
+        streaming: bool,
+        on_message: Callable[[str], None] = lambda ts: None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._channel_id = channel_id
+        self._thread_ts = thread_ts
+        self._team_id = team_id
+        self._user_id = user_id
+        self._streaming = streaming
+        self._on_message = on_message
+        self._clock = clock
+        self._stream: ChatStream | None = None
+        self._streamed_ts: list[str] = []
+        self._text = ""  # the text of the current message (all of it in update mode)
+        self._update_ts: str | None = None
+        self._last_update = 0.0
+
+    @property
+    def visible(self) -> bool:
+        return bool(self._streamed_ts) or self._update_ts is not None
+
+    # -- streaming -------------------------------------------------------------------------------------
+    def _open_stream(self) -> ChatStream:
+        if self._stream is None:
+            # Streaming into a channel needs the recipient; a stream is always a reply in a thread.
+            self._stream = self._client.chat_stream(
+                channel=self._channel_id,
+                thread_ts=self._thread_ts,
+                recipient_team_id=self._team_id,
+                recipient_user_id=self._user_id,
+                buffer_size=STREAM_BUFFER_CHARS,
+            )
+        return self._stream
+
+    def _send(self, text: str) -> None:
+        self._text += text
+        self._open_stream().append(markdown_text=text)
+        self._note_stream_ts()
+
+    def _note_stream_ts(self) -> None:
+        ts = self._stream.ts if self._stream is not None else None
+        if ts and ts not in self._streamed_ts:
+            self._streamed_ts.append(ts)
+            self._on_message(ts)
+
+    def _append_streaming(self, delta: str) -> None:
+        while delta:
+            used = len(self._text)
+            room = STREAM_HARD_MAX_CHARS - used
+            roll = False
+            cut = len(delta)
+            if used + len(delta) > STREAM_SOFT_MAX_CHARS:
+                newline = delta.find("\n", max(0, STREAM_SOFT_MAX_CHARS - used))
+                if 0 <= newline < room:
+                    cut, roll = newline + 1, True
+                elif len(delta) > room:
+                    cut, roll = room, True
+            try:
+                self._send(delta[:cut])
+                if not roll:
+                    return
+                # Close an open code block in this message and reopen it in the next.
+                closing = "\n" + _FENCE if self._text.count(_FENCE) % 2 == 1 else ""
+                assert self._stream is not None
+                self._stream.stop(markdown_text=closing or None)
+                self._note_stream_ts()
+            except SlackApiError as exc:
+                self._switch_to_updates(exc, unsent=delta[cut:])
+                return
+            self._stream = None
+            self._text = ""
+            delta = (_FENCE + "\n" if closing else "") + delta[cut:]
+
+    def _switch_to_updates(self, exc: SlackApiError, unsent: str = "") -> None:
+        log_event(
+            log,
+            "stream_unavailable",
+            logging.WARNING,
+            channel_id=self._channel_id,
+            error=exc.response.get("error"),
+        )
+        self._streaming = False
+        self._stream = None
+        self._text += unsent
+        if self._streamed_ts:
+            # Carry on in the streamed message itself, with chat.update.
+            self._update_ts = self._streamed_ts[-1]
+        if self._text:
+            self._interim_update(force=True)
+
+    # -- post + update fallback ------------------------------------------------------------------------
+    def _interim_update(self, force: bool = False) -> None:
+        now = self._clock()
+        if not force and now - self._last_update < UPDATE_INTERVAL_S:
+            return
+        blocks = [{"type": "markdown", "text": self._text[:STREAM_SOFT_MAX_CHARS] + " …"}]
+        if self._update_ts is None:
+            reply = self._client.chat_postMessage(
+                channel=self._channel_id,
+                thread_ts=self._thread_ts,
+                text="Answering…",
+                blocks=blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+            self._update_ts = str(reply["ts"])
+            self._on_message(self._update_ts)
+        else:
+            self._client.chat_update(
+                channel=self._channel_id, ts=self._update_ts, text="Answering…", blocks=blocks
+            )
+        self._last_update = now
+
+    # -- AnswerWriter ----------------------------------------------------------------------------------
+    def append(self, delta: str) -> None:
+        if not delta:
+            return
+        if self._streaming:
+            self._append_streaming(delta)
+            return
+        self._text += delta
+        self._interim_update()
+
+    def finish(self, markdown: str, sources: Sequence[Source]) -> None:
+        if self._streaming:
+            tail = [*sources_blocks(sources), feedback_block()]
+            try:
+                if self._stream is None and self._streamed_ts:
+                    # The answer filled whole messages: the Sources and buttons get one of their own.
+                    self._client.chat_postMessage(
+                        channel=self._channel_id, thread_ts=self._thread_ts, text="Sources", blocks=tail
+                    )
+                    return
+                empty = not self._text.strip() and not self._streamed_ts
+                self._open_stream().stop(
+                    markdown_text="_Glean returned an empty answer._" if empty else None, blocks=tail
+                )
+                self._note_stream_ts()
+                return
+            except SlackApiError as exc:
+                self._switch_to_updates(exc)
+        body = self._text.strip() if (self._text.strip() or self._streamed_ts) else markdown
+        self._post_final(public_answer_messages(body, sources))
+
+    def _post_final(self, final: list[SlackMessage]) -> None:
+        first, rest = final[0], final[1:]
+        if self._update_ts is None:
+            reply = self._client.chat_postMessage(
+                channel=self._channel_id,
+                thread_ts=self._thread_ts,
+                text=first.text,
+                blocks=first.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+            self._on_message(str(reply["ts"]))
+        else:
+            self._client.chat_update(
+                channel=self._channel_id, ts=self._update_ts, text=first.text, blocks=first.blocks
+            )
+        for message in rest:
+            self._client.chat_postMessage(
+                channel=self._channel_id,
+                thread_ts=self._thread_ts,
+                text=message.text,
+                blocks=message.blocks,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+
+    def abort(self, notice: str) -> None:
+        note = f"\n\n:warning: _{notice}_"
+        if self._streaming and self._stream is not None:
+            try:
+                self._stream.stop(markdown_text=note)
+                self._note_stream_ts()
+                return
+            except SlackApiError as exc:
+                self._switch_to_updates(exc)
+        if self._update_ts is not None:
+            self._client.chat_update(
+                channel=self._channel_id,
+                ts=self._update_ts,
+                text=f":warning: {notice}",
+                blocks=[{"type": "markdown", "text": self._text[:STREAM_SOFT_MAX_CHARS] + note}],
+            )
+        else:
+            self._client.chat_postMessage(
+                channel=self._channel_id, thread_ts=self._thread_ts, text=f":warning: {notice}"
+            )
+
+
+class PrivateWriter:
+    """A private answer: gathered, then shown to the asker alone with a "Share to thread" button.
+
+    Ephemeral messages cannot be streamed or updated, so nothing is visible until `finish`.
+    """
+
+    def __init__(
+        self, client: WebClient, *, channel_id: str, thread_ts: str, user_id: str, share_id: str
+    ) -> None:
+        self._client = client
+        self._channel_id = channel_id
+        self._thread_ts = thread_ts
+        self._user_id = user_id
+        self._share_id = share_id
+        self._text = ""
+
+    @property
+    def visible(self) -> bool:
+        return False
+
+    def append(self, delta: str) -> None:
+        self._text += delta
+
+    def finish(self, markdown: str, sources: Sequence[Source]) -> None:
+        for message in private_answer_messages(markdown, sources, self._share_id):
+            self._client.chat_postEphemeral(
+                channel=self._channel_id,
+                user=self._user_id,
+                thread_ts=self._thread_ts,
+                text=message.text,
+                blocks=message.blocks,
+            )
+
+    def abort(self, notice: str) -> None:
+        self._client.chat_postEphemeral(
+            channel=self._channel_id,
+            user=self._user_id,
+            thread_ts=self._thread_ts,
+            text=f":warning: {notice}",
+        )
