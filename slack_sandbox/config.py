@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Literal
 
 # Slack's message limits (docs.slack.dev: chat.postMessage, Block Kit reference, chat.*Stream).
 MAX_TEXT_CHARS = 40_000
@@ -48,6 +49,10 @@ DEFAULT_BOT_EVENTS: frozenset[str] = frozenset(
 )
 """Event subscriptions, spelled as in an app manifest (`message.<channel kind>`)."""
 
+DeliveryMode = Literal["auto", "http", "socket"]
+"""How events, commands and actions reach the app: over Socket Mode when a client is connected and no `bot_url`
+is set ("auto"), always as signed HTTP POSTs ("http"), or always over Socket Mode ("socket")."""
+
 
 @dataclass(frozen=True)
 class SandboxConfig:
@@ -55,10 +60,14 @@ class SandboxConfig:
 
     `ts_start=None` makes message timestamps follow the wall clock (strictly increasing, unique across runs);
     a number (e.g. `1700000000.0001`) gives a deterministic sequence that steps by 100 microseconds.
+    `app_token` is the app-level token `apps.connections.open` (Socket Mode) accepts; `delivery` picks HTTP or
+    Socket Mode (see `DeliveryMode`).
     """
 
     signing_secret: str = "sandbox-signing-secret"
     bot_token: str = "xoxb-sandbox-token"
+    app_token: str | None = "xapp-sandbox-token"
+    delivery: DeliveryMode = "auto"
     rate_limits: bool = False
     bot_url: str | None = None
     bot_scopes: Collection[str] = DEFAULT_BOT_SCOPES
@@ -76,6 +85,8 @@ class SandboxConfig:
     verification_token: str = "sandbox-verification-token"
     ts_start: float | None = None
     host: str = "127.0.0.1"
+    port: int = 0
+    """0 picks a free port when the server binds (tests); the demo asks for a fixed one for its URL."""
 
     def __post_init__(self) -> None:
         # Callers pass lists or sets; freeze them so the config stays hashable-ish and immutable.
@@ -83,3 +94,5 @@ class SandboxConfig:
         object.__setattr__(self, "bot_events", frozenset(self.bot_events))
         if self.host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the sandbox binds loopback only")
+        if self.delivery not in ("auto", "http", "socket"):
+            raise ValueError("delivery must be 'auto', 'http' or 'socket'")

@@ -3,7 +3,8 @@
 Every request carries `X-Slack-Request-Timestamp` and `X-Slack-Signature` (`v0=` HMAC-SHA256 of
 `v0:{timestamp}:{body}` under the signing secret), as Slack sends them. Redeliveries add `X-Slack-Retry-Num` and
 `X-Slack-Retry-Reason` and keep the envelope (and its `event_id`) unchanged. Each attempt is recorded as a
-`Delivery`, including the ones that could not be sent.
+`Delivery`, including the ones that could not be sent. When a `SocketTransport` takes a request (Socket Mode), it
+goes over the WebSocket instead and is recorded the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .config import SandboxConfig
 
@@ -44,7 +45,9 @@ class Delivery:
 
     `status` is None when nothing was answered: no `bot_url` set, connection refused, or timeout (`error` says
     which). `payload` is the parsed request: the envelope for events, the form fields for commands, the
-    `payload` JSON for interactivity.
+    `payload` JSON for interactivity. Over Socket Mode (`transport == "socket"`), `body` is the Socket Mode
+    envelope sent, `headers` is empty, status 200 means acked, and `response_body` is the ack's `payload` as
+    JSON ("" when the ack had none).
     """
 
     kind: str  # "event", "command", "action" or "url_verification"
@@ -58,6 +61,8 @@ class Delivery:
     at: float = field(default_factory=time.monotonic)
     elapsed_s: float = 0.0
     retry_num: int | None = None
+    transport: str = "http"  # "http" or "socket"
+    envelope_id: str | None = None  # Socket Mode only
 
     @property
     def ok(self) -> bool:
@@ -78,12 +83,28 @@ class Delivery:
         return json.loads(self.response_body)
 
 
+class SocketTransport(Protocol):
+    """Socket Mode, as the Deliverer sees it (implemented in socket_mode.py)."""
+
+    def takes(self, kind: str, bot_url: str | None) -> bool: ...
+
+    def deliver(
+        self,
+        kind: str,
+        payload: JsonDict,
+        retry_num: int | None,
+        retry_reason: str | None,
+        record: Callable[[Delivery], None],
+    ) -> Delivery: ...
+
+
 class Deliverer:
     """Posts signed requests to `bot_url`, synchronously or on a background thread, and keeps the record."""
 
     def __init__(self, config: SandboxConfig) -> None:
         self._config = config
         self.bot_url = config.bot_url
+        self.socket: SocketTransport | None = None
         self._lock = threading.Lock()
         self._records: list[Delivery] = []
         self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue()
@@ -109,7 +130,10 @@ class Deliverer:
         retry_num: int | None = None,
         retry_reason: str | None = None,
     ) -> Delivery:
-        """POST once (plus Slack's automatic retries for events when `redeliver_failed` is on)."""
+        """POST once (plus Slack's automatic retries for events when `redeliver_failed` is on); or hand the
+        request to Socket Mode when it takes it."""
+        if self.socket is not None and self.socket.takes(kind, self.bot_url):
+            return self.socket.deliver(kind, payload, retry_num, retry_reason, self._record)
         delivery = self._post_once(kind, body, content_type, payload, retry_num, retry_reason)
         attempt = retry_num or 0
         while (
@@ -194,13 +218,16 @@ class Deliverer:
             elapsed_s=time.monotonic() - started,
             retry_num=retry_num,
         )
-        with self._lock:
-            self._records.append(delivery)
+        self._record(delivery)
         if error and error != "no_bot_url":
             log.warning("slack_sandbox: %s delivery to the bot failed: %s", kind, error)
         return delivery
 
     # ---- records and lifecycle ---------------------------------------------------------------------------
+
+    def _record(self, delivery: Delivery) -> None:
+        with self._lock:
+            self._records.append(delivery)
 
     def records(self, kind: str | None = None) -> list[Delivery]:
         with self._lock:

@@ -17,7 +17,9 @@ from .interactive import Interactions
 from .ratelimit import RateLimiter
 from .responses import ResponseUrls
 from .server import SandboxServer
+from .socket_mode import SocketMode
 from .state import Workspace
+from .ui_api import UiApi
 from .webapi import Call, WebApi
 
 JsonDict = dict[str, Any]
@@ -39,24 +41,31 @@ class Sandbox:
         self._api = WebApi(self._ctx, self._limiter)
         self._interactions = Interactions(self.config, self.ws, self._deliverer, self._responses)
         self._server: SandboxServer | None = None
+        self.socket_mode = SocketMode(self.config, self._deliverer, self._api)  # Socket Mode: socket_mode.py
+        self._ui = UiApi(self)
         self._seed()
 
     # ---- lifecycle and addresses ------------------------------------------------------------------------
 
     def start(self) -> Sandbox:
         if self._server is None:
-            self._server = SandboxServer(self.config.host, self._api, self._files, self._responses)
+            self._server = SandboxServer(
+                self.config.host, self._api, self._files, self._responses, self._ui, self.config.port
+            )
             base = self._server.base_url
             self._ctx.web_url = base
             self._files.base_url = f"{base}files/"
             self._files.web_url = base
             self._responses.base_url = f"{base}response/"
             self._server.start()
+            self.socket_mode.start()
             self._deliverer.start()
         return self
 
     def stop(self) -> None:
         if self._server is not None:
+            self._ui.close()
+            self.socket_mode.stop()
             self._deliverer.close()
             self._server.stop()
             self._server = None
@@ -369,6 +378,10 @@ class Sandbox:
 
     def file(self, file_id: str) -> JsonDict | None:
         return self._files.get(file_id)
+
+    def file_content(self, file_id: str) -> bytes | None:
+        """The bytes of an uploaded file (what `url_private` serves to the bot)."""
+        return self._files.content(file_id)
 
     def calls(self, method: str | None = None) -> list[Call]:
         return self._api.calls(method)

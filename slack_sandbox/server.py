@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 from .files import FileStore
 from .responses import ResponseUrls
+from .ui_api import UiApi
 from .webapi import WebApi
 
 log = logging.getLogger(__name__)
@@ -23,11 +25,19 @@ MAX_BODY_BYTES = 50 * 1024 * 1024
 class SandboxServer:
     """A `ThreadingHTTPServer` on (host, free port) serving the sandbox in a daemon thread."""
 
-    def __init__(self, host: str, api: WebApi, files: FileStore, responses: ResponseUrls) -> None:
+    def __init__(
+        self,
+        host: str,
+        api: WebApi,
+        files: FileStore,
+        responses: ResponseUrls,
+        ui: UiApi | None = None,
+        port: int = 0,
+    ) -> None:
         handler = type(
-            "SandboxHandler", (_Handler,), {"api": api, "files": files, "response_urls": responses}
+            "SandboxHandler", (_Handler,), {"api": api, "files": files, "response_urls": responses, "ui": ui}
         )
-        self._httpd = ThreadingHTTPServer((host, 0), handler)
+        self._httpd = ThreadingHTTPServer((host, port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
@@ -57,6 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
     api: WebApi
     files: FileStore
     response_urls: ResponseUrls
+    ui: UiApi | None = None  # the browser UI at / and /_ui/ (see ui_api.py)
     server_version = "slack-sandbox"
 
     def do_GET(self) -> None:
@@ -86,6 +97,11 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith(RESPONSE_PREFIX) and self.command == "POST":
             status, reply = self.response_urls.post(path[len(RESPONSE_PREFIX) :], content_type, body)
             self._send(status, "application/json; charset=utf-8", json.dumps(reply).encode())
+        elif self.ui is not None and self.ui.handles(path):
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            ui_answer = self.ui.handle(self.command, path, parts.query, headers, body)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a tab closed mid long poll
+                self._send(ui_answer.status, ui_answer.content_type, ui_answer.body, ui_answer.headers)
         elif path == "/":
             self._send(200, "text/plain; charset=utf-8", b"slack_sandbox: a local fake of Slack\n")
         else:

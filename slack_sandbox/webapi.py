@@ -26,6 +26,8 @@ from .ratelimit import RateLimiter
 log = logging.getLogger(__name__)
 
 Handler = Callable[[ApiContext, Params], JsonDict]
+AppHandler = Callable[[Params], JsonDict]
+"""A method called with the app-level (`xapp-`) token, e.g. `apps.connections.open` (see socket_mode.py)."""
 METHODS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     **api_chat.HANDLERS,
     **api_stream.HANDLERS,
@@ -43,6 +45,8 @@ class Call:
     status: int
     response: JsonDict
     at: float = field(default_factory=time.monotonic)
+    retry_after_s: int | None = None
+    """The `Retry-After` sent with a 429, so tests can check that the next identical call waited that long."""
 
     @property
     def ok(self) -> bool:
@@ -73,6 +77,7 @@ class WebApi:
         self._lock = threading.Lock()
         self._calls: list[Call] = []
         self.server_errors: list[str] = []
+        self.app_methods: dict[str, AppHandler] = {}
 
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:
@@ -87,7 +92,7 @@ class WebApi:
     ) -> ApiAnswer:
         params: JsonDict = {}
         try:
-            if method not in METHODS:
+            if method not in METHODS and method not in self.app_methods:
                 raise ApiError("unknown_method")
             params = parse_params(content_type, body, query)
             answer = self._run(method, params, authorization)
@@ -99,8 +104,11 @@ class WebApi:
                 self.server_errors.append(f"{method}: {exc!r}")
             answer = ApiAnswer(500, {"ok": False, "error": "internal_error"}, ())
         recorded = {k: v for k, v in params.items() if k not in _SECRET_PARAMS}
+        retry_after = next((int(v) for k, v in answer.headers if k == "Retry-After"), None)
         with self._lock:
-            self._calls.append(Call(method, recorded, answer.status, copy.deepcopy(answer.body)))
+            self._calls.append(
+                Call(method, recorded, answer.status, copy.deepcopy(answer.body), retry_after_s=retry_after)
+            )
         scopes = ",".join(sorted(self.ctx.config.bot_scopes))
         return ApiAnswer(answer.status, answer.body, (*answer.headers, ("X-OAuth-Scopes", scopes)))
 
@@ -108,8 +116,13 @@ class WebApi:
         token = _bearer(authorization) or (str(params["token"]) if params.get("token") else None)
         if not token:
             raise ApiError("not_authed")
-        if token != self.ctx.config.bot_token:
-            raise ApiError("invalid_auth")
+        app_method = self.app_methods.get(method)
+        # App-level methods take only the xapp- token, every other method only the bot token.
+        config = self.ctx.config
+        wanted: str | None = config.app_token if app_method else config.bot_token
+        other: str | None = config.bot_token if app_method else config.app_token
+        if token != wanted:
+            raise ApiError("not_allowed_token_type" if token == other else "invalid_auth")
         injected = self.limiter.take_injected(method)
         if injected is not None:
             if injected.error == "ratelimited":
@@ -119,6 +132,8 @@ class WebApi:
         retry_after = self.limiter.check(method, str(channel) if channel else None)
         if retry_after is not None:
             return _ratelimited(retry_after, 429)
+        if app_method is not None:
+            return ApiAnswer(200, app_method(Params(params)), ())
         handler, scopes = METHODS[method]
         self.ctx.require_scope(*scopes)
         return ApiAnswer(200, handler(self.ctx, Params(params)), ())
