@@ -46,7 +46,7 @@ def handle_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Res
     sources = [Source(s["number"], s["title"], s.get("url")) for s in record["sources"]]
     try:
         for message in public_answer_messages(
-            record["markdown"], sources, header=f"Shared by <@{user_id}> (answer generated with their access)"
+            record["markdown"], sources, header=_shared_header(user_id, record.get("with_their_access", True))
         ):
             client.chat_postMessage(
                 channel=record["channel_id"],
@@ -64,6 +64,12 @@ def handle_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Res
     log_event(log, "shared", team_id=team_id, channel_id=record["channel_id"], user_id=user_id)
 
 
+def _shared_header(user_id: str, with_their_access: bool) -> str:
+    if with_their_access:
+        return f"Shared by <@{user_id}> (answer generated with their access)"
+    return f"Shared by <@{user_id}>"
+
+
 def handle_feedback(ack: Ack, body: dict[str, Any], store: Store) -> None:
     """Record 👍/👎 on an answer (one vote per person per message; the latest wins)."""
     ack()
@@ -72,7 +78,8 @@ def handle_feedback(ack: Ack, body: dict[str, Any], store: Store) -> None:
     value = "good" if action.get("value") == "good" else "bad"
     channel_id = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id"))
     message_ts = str((body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts"))
-    store.record_feedback(team_id, channel_id, message_ts, user_id, value)
+    previous, total = store.record_feedback(team_id, channel_id, message_ts, user_id, value)
+    # `count`: answers rated `value` so far (Redis feedback_total:{value}); a metrics pipeline can read either.
     log_event(
         log,
         "feedback",
@@ -81,4 +88,6 @@ def handle_feedback(ack: Ack, body: dict[str, Any], store: Store) -> None:
         message_ts=message_ts,
         user_id=user_id,
         reason=value,
+        status="changed" if previous not in (None, value) else ("repeated" if previous == value else "new"),
+        count=total,
     )

@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.clients import make_glean, make_slack_client
+from bot.commands import Commands
 from bot.decide import Decider
 from bot.intake import Intake
 from bot.jobs import make_queue, open_rq_redis
@@ -47,5 +48,5 @@ def build_app(
         name="gleanbot-bolt",
     )
     intake = Intake(settings, store, queue, decider)
-    register_listeners(app, Deps(intake=intake, store=store))
+    register_listeners(app, Deps(intake=intake, store=store, commands=Commands(settings, store, queue)))
     return app

@@ -1,4 +1,5 @@
-"""`gleanbot`: http (events over HTTP), socket (Socket Mode), worker (RQ), local-glean (the stand-in Glean)."""
+"""`gleanbot`: http (events over HTTP), socket (Socket Mode), worker (RQ), local-glean (the stand-in Glean),
+demo (all of it offline, with a Slack sandbox in the browser)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run the RQ worker that answers questions")
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     sub.add_parser("local-glean", help="run the local stand-in Glean server", add_help=False)
+    sub.add_parser("demo", help="try it offline: the bot, local_glean and a Slack sandbox in the browser")
     return parser
 
 
@@ -43,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from local_glean.cli import main as local_glean_main
 
         return int(local_glean_main(args_list[1:]) or 0)
+    if args_list[:1] == ["demo"]:
+        from demo.cli import main as demo_main  # the demo's own flags; it sets every bot setting itself
+
+        return demo_main(args_list[1:])
     args = _parser().parse_args(args_list)
     command: Command = args.command
     try:
@@ -60,11 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.app import build_app
 
     if command == "socket":
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from bot.socket_mode import run_socket_mode
 
-        app = build_app(settings, socket_mode=True)
-        SocketModeHandler(app, app_token=settings.slack_app_token).start()  # type: ignore[no-untyped-call]
-        return 0
+        return run_socket_mode(settings)
     from bot.http import make_server, make_wsgi_app, redis_health
     from bot.store import open_redis
 

@@ -10,8 +10,10 @@ from typing import Any
 __all__ = [
     "FEEDBACK_ACTION_ID",
     "SHARE_ACTION_ID",
+    "START_OVER_ACTION_ID",
     "SlackMessage",
     "Source",
+    "StartOver",
     "markdown_to_mrkdwn",
     "notice_message",
     "private_answer_messages",
@@ -33,6 +35,7 @@ PREVIEW_MAX_CHARS = 300
 """The `text` fallback (notifications, screen readers); the full answer is in the blocks."""
 FEEDBACK_ACTION_ID = "gleanbot_feedback"
 SHARE_ACTION_ID = "gleanbot_share"
+START_OVER_ACTION_ID = "gleanbot_start_over"
 _FENCE = "```"
 
 
@@ -43,6 +46,23 @@ class Source:
     number: int
     title: str
     url: str | None
+
+
+@dataclass(frozen=True)
+class StartOver:
+    """The "Start over" button of an answer: the thread whose chat it deletes, and whose chat that is."""
+
+    thread_ts: str
+    user_id: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.thread_ts}|{self.user_id}"
+
+    @classmethod
+    def parse(cls, value: str) -> StartOver | None:
+        thread_ts, _, user_id = (value or "").partition("|")
+        return cls(thread_ts, user_id) if thread_ts and user_id else None
 
 
 @dataclass(frozen=True)
@@ -220,31 +240,44 @@ def _context(mrkdwn: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
 
 
-def feedback_block() -> dict[str, Any]:
+def feedback_block(start_over: StartOver | None = None) -> dict[str, Any]:
+    """👍/👎, and (for the person the conversation belongs to) a "Start over" button."""
+
     def button(text: str, value: str) -> dict[str, Any]:
         return {"text": {"type": "plain_text", "text": text}, "value": value, "accessibility_label": text}
 
-    return {
-        "type": "context_actions",
-        "elements": [
+    elements: list[dict[str, Any]] = [
+        {
+            "type": "feedback_buttons",
+            "action_id": FEEDBACK_ACTION_ID,
+            "positive_button": button("Good answer", "good"),
+            "negative_button": button("Bad answer", "bad"),
+        }
+    ]
+    if start_over is not None:
+        elements.append(
             {
-                "type": "feedback_buttons",
-                "action_id": FEEDBACK_ACTION_ID,
-                "positive_button": button("Good answer", "good"),
-                "negative_button": button("Bad answer", "bad"),
+                "type": "icon_button",
+                "icon": "trash",
+                "action_id": START_OVER_ACTION_ID,
+                "text": {"type": "plain_text", "text": "Start over"},
+                "value": start_over.value,
+                "accessibility_label": "Start over: delete this conversation, the next question starts fresh",
+                # Shown to its owner only; the click handler checks ownership again (values can be forged).
+                "visible_to_user_ids": [start_over.user_id],
             }
-        ],
-    }
+        )
+    return {"type": "context_actions", "elements": elements}
 
 
-def share_block(share_id: str) -> dict[str, Any]:
+def share_block(share_id: str, text: str = "Share to thread") -> dict[str, Any]:
     return {
         "type": "actions",
         "elements": [
             {
                 "type": "button",
                 "action_id": SHARE_ACTION_ID,
-                "text": {"type": "plain_text", "text": "Share to thread"},
+                "text": {"type": "plain_text", "text": text},
                 "value": share_id,
                 "style": "primary",
             }
@@ -260,7 +293,12 @@ def preview(markdown: str) -> str:
 
 
 def public_answer_messages(
-    markdown: str, sources: Sequence[Source], *, header: str | None = None, feedback: bool = True
+    markdown: str,
+    sources: Sequence[Source],
+    *,
+    header: str | None = None,
+    feedback: bool = True,
+    start_over: StartOver | None = None,
 ) -> list[SlackMessage]:
     """The final public answer: markdown blocks, a numbered Sources list with links, feedback buttons.
 
@@ -268,7 +306,7 @@ def public_answer_messages(
     """
     body = link_citations(markdown, sources) if markdown else "_(Glean returned an empty answer.)_"
     parts = split_text(body, MARKDOWN_PART_MAX_CHARS)
-    tail = [*sources_blocks(sources), *([feedback_block()] if feedback else [])]
+    tail = [*sources_blocks(sources), *([feedback_block(start_over)] if feedback else [])]
     sources_len = sum(len(b["text"]["text"]) for b in tail if b["type"] == "section")
     messages = [
         SlackMessage(text=preview(part), blocks=[{"type": "markdown", "text": part}]) for part in parts
@@ -282,7 +320,14 @@ def public_answer_messages(
     return messages
 
 
-def private_answer_messages(markdown: str, sources: Sequence[Source], share_id: str) -> list[SlackMessage]:
+def private_answer_messages(
+    markdown: str,
+    sources: Sequence[Source],
+    share_id: str,
+    *,
+    start_over: StartOver | None = None,
+    share_text: str = "Share to thread",
+) -> list[SlackMessage]:
     """The final private (ephemeral) answer: mrkdwn sections, Sources, and a "Share to thread" button."""
     body = (
         link_citations(markdown_to_mrkdwn(markdown), sources, mrkdwn=True)
@@ -297,8 +342,8 @@ def private_answer_messages(markdown: str, sources: Sequence[Source], share_id: 
     tail = [
         *sources_blocks(sources),
         _context("Only you can see this answer: it may use documents only you can access."),
-        share_block(share_id),
-        feedback_block(),
+        share_block(share_id, share_text),
+        feedback_block(start_over),
     ]
     if len(messages[-1].blocks) + len(tail) > BLOCKS_PER_MESSAGE_MAX:
         messages.append(SlackMessage(text="Sources", blocks=[]))

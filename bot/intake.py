@@ -22,8 +22,10 @@ from bot.jobs import AnswerJob, enqueue_answer
 from bot.logs import log_event
 from bot.policy import ChannelRule
 from bot.settings import Settings
+from bot.slack_files import SlackFile, fetch_message_files, files_from
 from bot.slack_ops import asker_email, is_external, post_notice, set_working
 from bot.store import Store
+from bot.tasks import FilesJob, enqueue_files
 
 __all__ = ["Incoming", "Intake"]
 
@@ -69,6 +71,9 @@ class Incoming:
     ts: str
     thread_ts: str | None
     retry_num: str | None = None
+    files: tuple[SlackFile, ...] = ()
+    ext_shared: bool | None = None
+    """The envelope's `is_ext_shared_channel` (signed by Slack); None when absent (then conversations.info)."""
 
     @classmethod
     def from_event(
@@ -90,6 +95,8 @@ class Incoming:
             ts=str(event.get("ts") or ""),
             thread_ts=event.get("thread_ts"),
             retry_num=retry_num,
+            files=files_from(event.get("files")),
+            ext_shared=shared if isinstance(shared := body.get("is_ext_shared_channel"), bool) else None,
         )
 
     @property
@@ -233,7 +240,13 @@ class Intake:
         if (
             not msg.is_dm
             and not rule.allow_external
-            and is_external(client, store, team_id=msg.team_id, channel_id=msg.channel_id)
+            # Slack says so in every event: no conversations.info call (Tier 3), which a burst of questions
+            # in new channels rate-limits, and which then reads as "shared", skipping the questions.
+            and (
+                msg.ext_shared
+                if msg.ext_shared is not None
+                else is_external(client, store, team_id=msg.team_id, channel_id=msg.channel_id)
+            )
         ):
             if addressed:
                 notice(NOTICE_EXTERNAL)
@@ -248,18 +261,28 @@ class Intake:
                     return "notice:no_email"
                 return "skipped:no_email"
         question = slack_to_plain(msg.text, bot_user_id)
-        if not question:
+        files = msg.files
+        if msg.kind == "app_mention" and not files:
+            # app_mention events carry no files: the mentioned message may still have some.
+            files = fetch_message_files(client, channel_id=msg.channel_id, ts=msg.ts, thread_ts=msg.thread_ts)
+        if not question and not files:
             if addressed:
                 notice(NOTICE_EMPTY)
                 return "notice:empty_question"
             return "skipped:empty"
-        if not addressed:
+        if question and not addressed:
             verdict = self.decider.classify(question, act_as=act_as)
             if not verdict.is_question:
-                return f"skipped:not_question({verdict.reason})"
+                if not (files and followup):
+                    return f"skipped:not_question({verdict.reason})"
+                # A remark with a file in a thread the bot follows: add the file, answer nothing.
+                question = ""
+        elif not question and not (addressed or followup):
+            return "skipped:file_without_question"  # files are forwarded with a question, or where asked
         if not store.claim_message(msg.team_id, msg.channel_id, msg.ts):
             return "skipped:already_answering"
-        set_working(client, channel_id=msg.channel_id, ts=msg.ts, on=True)
+        # Impatient: under a burst of questions the answer must not wait for Slack to allow a reaction.
+        reacted = set_working(client, channel_id=msg.channel_id, ts=msg.ts, on=True, patient=False)
         job = AnswerJob(
             team_id=msg.team_id,
             enterprise_id=msg.enterprise_id,
@@ -274,10 +297,15 @@ class Intake:
             application_id=rule.application_id,
             agent=rule.agent,
             is_dm=msg.is_dm,
-            reaction=True,
+            reaction=reacted,
         )
         try:
-            job_id = enqueue_answer(self.queue, job, self.settings)
+            files_job_id = self._enqueue_files(msg, files, job, answers=bool(question)) if files else None
+            job_id = (
+                enqueue_answer(self.queue, job, self.settings, after=files_job_id)
+                if question
+                else files_job_id
+            )
         except Exception:
             store.release_message(msg.team_id, msg.channel_id, msg.ts)
             set_working(client, channel_id=msg.channel_id, ts=msg.ts, on=False)
@@ -285,7 +313,27 @@ class Intake:
         if job_id is None:
             return "skipped:job_exists"
         store.mark_thread_answered(msg.team_id, msg.channel_id, msg.root_ts)
+        if not question:
+            return "enqueued:files"
         return "enqueued:followup" if followup else "enqueued:" + ("mention" if addressed else "question")
+
+    def _enqueue_files(
+        self, msg: Incoming, files: tuple[SlackFile, ...], answer: AnswerJob, *, answers: bool
+    ) -> str:
+        """Forward the message's files first, as the identity the answer uses; the answer waits for it."""
+        job = FilesJob(
+            team_id=msg.team_id,
+            channel_id=msg.channel_id,
+            user_id=answer.user_id,
+            message_ts=msg.ts,
+            thread_ts=msg.root_ts,
+            files=list(files),
+            act_as=answer.act_as,
+            visibility=answer.visibility,
+            is_dm=msg.is_dm,
+            reaction=not answers,
+        )
+        return enqueue_files(self.queue, job, self.settings)
 
     def _local_once_claim(self, key: str) -> bool:
         now = time.monotonic()

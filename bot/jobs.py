@@ -9,6 +9,7 @@ import redis
 from pydantic import BaseModel, ConfigDict
 from rq import Callback, Queue, Retry
 from rq.exceptions import DuplicateJobError
+from rq.job import Dependency
 from rq.serializers import JSONSerializer
 
 from bot.settings import Settings
@@ -17,8 +18,10 @@ __all__ = ["ANSWER_JOB", "AnswerJob", "enqueue_answer", "job_id_for", "make_queu
 
 ANSWER_JOB = "workers.answer.answer_question"
 ANSWER_FAILURE_CALLBACK = "workers.notify.on_answer_failure"
-RESULT_TTL_S = 86_400
-"""A finished answer job (and so its unique id) is kept a day: a late duplicate is refused, not re-run."""
+RESULT_TTL_S = 600
+"""A finished job's RQ records (hash and result stream, about 7 KB) are kept 10 minutes, not RQ's default.
+A late duplicate is still refused for a day: by the listener's message claim (`msg:` key) before enqueueing,
+and by the answer's progress hash (`answer:` key) if it runs anyway. See bench/footprint.py."""
 FAILURE_TTL_S = 7 * 86_400
 QUEUED_TTL_S = 3_600
 """An answer still queued after an hour is stale: the asker has moved on."""
@@ -48,6 +51,8 @@ class AnswerJob(BaseModel):
     is_dm: bool = False
     reaction: bool = False
     """Whether the listener put a working reaction on the question (the job removes it)."""
+    response_url: str | None = None
+    """`/glean ask`: the answer goes to this response_url (privately), not into a thread."""
 
 
 def open_rq_redis(url: str) -> redis.Redis:
@@ -67,8 +72,14 @@ def job_id_for(kind: str, *parts: str) -> str:
     return "-".join([kind, *(_UNSAFE.sub("_", p) for p in parts)])
 
 
-def enqueue_answer(queue: Queue, job: AnswerJob, settings: Settings) -> str | None:
-    """Enqueue the answer job once per Slack message; return its id, or None if it already exists."""
+def enqueue_answer(
+    queue: Queue, job: AnswerJob, settings: Settings, *, after: str | None = None
+) -> str | None:
+    """Enqueue the answer job once per Slack message; return its id, or None if it already exists.
+
+    `after`: the id of a job (forwarding the message's files) that must end first, however it ends. RQ
+    cannot combine that with `unique`; the listener's message claim (Redis SET NX) keeps it once instead.
+    """
     job_id = job_id_for("answer", job.team_id, job.channel_id, job.message_ts)
     retries = settings.job_retries
     try:
@@ -76,7 +87,8 @@ def enqueue_answer(queue: Queue, job: AnswerJob, settings: Settings) -> str | No
             ANSWER_JOB,
             job.model_dump(mode="json"),
             job_id=job_id,
-            unique=True,
+            unique=after is None,
+            depends_on=Dependency(jobs=[after], allow_failure=True, enqueue_at_front=True) if after else None,
             # RQ logs the description; it must not carry the question text.
             description=f"answer {job.team_id}/{job.channel_id}/{job.message_ts}",
             job_timeout=settings.job_timeout_s,

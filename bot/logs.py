@@ -29,6 +29,8 @@ _FIELDS = (
     "chat",
     "elapsed_ms",
     "port",
+    "count",
+    "command",
 )
 # Belt and braces: whatever a library logs, Slack and Glean tokens are masked before the line is written.
 _TOKEN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+|Bearer\s+[A-Za-z0-9._~+/=-]+")

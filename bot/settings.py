@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from bot.file_hosts import is_loopback
 from bot.policy import Policy, load_policy
 
 __all__ = ["DEFAULT_SLACK_API_URL", "Command", "Settings", "SettingsError"]
@@ -23,6 +23,10 @@ DEFAULT_JOB_TIMEOUT_S = 300
 DEFAULT_JOB_RETRIES = 2
 DEFAULT_JOB_RETRY_DELAYS_S = (10, 60)
 DEFAULT_QUEUE = "gleanbot"
+DEFAULT_JOB_HEARTBEAT_S = 10
+DEFAULT_MAINTENANCE_INTERVAL_S = 30
+DEFAULT_MAX_FILE_MB = 25.0
+MAX_FILE_MB_LIMIT = 1_000.0
 
 Command = Literal["http", "socket", "worker"]
 
@@ -66,8 +70,14 @@ class Settings:
     job_timeout_s: int = DEFAULT_JOB_TIMEOUT_S
     job_retries: int = DEFAULT_JOB_RETRIES
     job_retry_delays_s: tuple[int, ...] = DEFAULT_JOB_RETRY_DELAYS_S
+    job_heartbeat_s: int = DEFAULT_JOB_HEARTBEAT_S
+    """How often a worker vouches for the answer it runs; after 3 missed beats the answer counts as abandoned."""
+    maintenance_interval_s: int = DEFAULT_MAINTENANCE_INTERVAL_S
+    """How often an idle worker looks for abandoned answers (their worker died) and retries or reports them."""
     streaming: bool = True
     log_level: str = "INFO"
+    max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
+    """Files shared in Slack larger than this are not downloaded nor forwarded to Glean."""
 
     @property
     def acts_as_asker(self) -> bool:
@@ -135,8 +145,28 @@ class Settings:
                 _number(env, "GLEANBOT_JOB_RETRIES", DEFAULT_JOB_RETRIES, low=0, high=10, integer=True)
             ),
             job_retry_delays_s=_delays(env.get("GLEANBOT_JOB_RETRY_DELAYS_S")),
+            job_heartbeat_s=int(
+                _number(
+                    env, "GLEANBOT_JOB_HEARTBEAT_S", DEFAULT_JOB_HEARTBEAT_S, low=1, high=60, integer=True
+                )
+            ),
+            maintenance_interval_s=int(
+                _number(
+                    env,
+                    "GLEANBOT_MAINTENANCE_INTERVAL_S",
+                    DEFAULT_MAINTENANCE_INTERVAL_S,
+                    low=1,
+                    high=600,
+                    integer=True,
+                )
+            ),
             streaming=_flag(env, "GLEANBOT_STREAMING", default=True),
             log_level=level,
+            max_file_bytes=int(
+                _number(env, "GLEANBOT_MAX_FILE_MB", DEFAULT_MAX_FILE_MB, low=0.001, high=MAX_FILE_MB_LIMIT)
+                * 1024
+                * 1024
+            ),
         )
 
     def require_for(self, command: Command) -> Settings:
@@ -153,21 +183,12 @@ def _check_url(variable: str, value: str) -> None:
         raise SettingsError(variable, f"must be an http(s) URL, not {value!r}")
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _check_slack_api_url(value: str) -> None:
     # The bot token goes to this URL on every call: only Slack itself (https) or a loopback fake may get it.
     _check_url("SLACK_API_URL", value)
     parts = urlsplit(value)
     host = parts.hostname or ""
-    if _is_loopback(host):
+    if is_loopback(host):
         return
     if parts.scheme != "https" or not (host == "slack.com" or host.endswith(_SLACK_HOST_SUFFIXES)):
         raise SettingsError(

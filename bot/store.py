@@ -1,11 +1,12 @@
 """All of the bot's Redis state: key builders and operations, under `gleanbot:{team_id}:`, every key with a TTL.
 
-Keys (pattern, type, TTL, purpose) are listed in KEYS below and in docs/bot.md.
+Keys (pattern, type, TTL, purpose) are listed in KEYS below and in docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -25,6 +26,10 @@ ANSWER_STATE_TTL_S = 86_400
 SHARE_TTL_S = 7 * 86_400
 NOTICE_TTL_S = 86_400
 FEEDBACK_TTL_S = 90 * 86_400
+FORWARDED_TTL_S = 86_400
+"""Long enough for every retry of a file-forwarding job; a later redelivery is stopped by the message claim."""
+CONFIRM_TTL_S = 15 * 60
+"""A '/glean clear all' confirmation button works this long."""
 
 KEYS = (
     ("event:{event_id}", "string", "1 h", "an Events API delivery already taken (SET NX EX)"),
@@ -38,6 +43,14 @@ KEYS = (
     ("share:{share_id}", "hash", "7 days", "a private answer awaiting 'Share to thread'"),
     ("notice:{key}", "string", "1 day", "a failure notice already posted (SET NX EX)"),
     ("feedback:{channel_id}:{ts}:{user_id}", "string", "90 days", "feedback given on an answer"),
+    ("feedback_total:{value}", "string", "90 days", "how many answers are rated good / bad (counter)"),
+    ("participants:{channel_id}:{thread_ts}", "set", "thread TTL", "who asked or shared files in a thread"),
+    ("mythreads:{user_id}", "hash", "thread TTL", "threads a person asked in: '{channel_id}:{thread_ts}'"),
+    ("files:{channel_id}:{thread_ts}", "set", "thread TTL", "Glean file ids a thread's questions use"),
+    ("files:{channel_id}:{thread_ts}:{user_id}", "set", "thread TTL", "... per person (act-as)"),
+    ("forwarded:{channel_id}:{ts}", "hash", "1 day", "per Slack file id: how forwarding it to Glean ended"),
+    ("myfiles:{user_id}", "hash", "thread TTL", "Glean file id -> the file a person forwarded (JSON)"),
+    ("confirm:{nonce}", "string", "15 min", "a '/glean clear all' awaiting its confirmation click"),
 )
 
 
@@ -152,6 +165,125 @@ class Store:
         self.redis.hdel(self.key(team_id, "share", share_id), "shared")
 
     # -- feedback ------------------------------------------------------------------------------------
-    def record_feedback(self, team_id: str, channel_id: str, ts: str, user_id: str, value: str) -> None:
+    def record_feedback(
+        self, team_id: str, channel_id: str, ts: str, user_id: str, value: str
+    ) -> tuple[str | None, int]:
+        """Record a vote; return the person's previous vote on this answer and the new total for `value`.
+
+        Totals count votes, not clicks: a repeated click counts once, and a changed vote moves between totals.
+        """
         key = self.key(team_id, "feedback", channel_id, ts, user_id)
-        self.redis.set(key, value, ex=FEEDBACK_TTL_S)
+        previous = cast("str | None", self.redis.set(key, value, ex=FEEDBACK_TTL_S, get=True))
+        total_key = self.key(team_id, "feedback_total", value)
+        with self.redis.pipeline() as pipe:
+            if previous != value:
+                pipe.incr(total_key)
+                if previous is not None:
+                    pipe.decr(self.key(team_id, "feedback_total", previous))
+                    pipe.expire(self.key(team_id, "feedback_total", previous), FEEDBACK_TTL_S)
+            pipe.expire(total_key, FEEDBACK_TTL_S)
+            pipe.get(total_key)
+            results = pipe.execute()
+        return previous, int(results[-1] or 0)
+
+    # -- who takes part in a thread, and each person's threads ------------------------------------------
+    def _thread_field(self, channel_id: str, thread_ts: str) -> str:
+        return f"{channel_id}:{thread_ts}"
+
+    def note_participant(self, team_id: str, channel_id: str, thread_ts: str, user_id: str) -> None:
+        """`user_id` asked (or shared a file) in this thread: its chat holds their words."""
+        participants = self.key(team_id, "participants", channel_id, thread_ts)
+        mine = self.key(team_id, "mythreads", user_id)
+        with self.redis.pipeline() as pipe:
+            pipe.sadd(participants, user_id)
+            pipe.expire(participants, self.thread_ttl_s)
+            pipe.hset(mine, self._thread_field(channel_id, thread_ts), str(int(time.time())))
+            pipe.expire(mine, self.thread_ttl_s)
+            pipe.execute()
+
+    def participants(self, team_id: str, channel_id: str, thread_ts: str) -> set[str]:
+        value = self.redis.smembers(self.key(team_id, "participants", channel_id, thread_ts))
+        return set(cast("set[str]", value))
+
+    def my_threads(self, team_id: str, user_id: str) -> list[tuple[str, str]]:
+        """(channel_id, thread_ts) of every thread the person asked in (within the thread TTL)."""
+        fields = cast("dict[str, str]", self.redis.hgetall(self.key(team_id, "mythreads", user_id)))
+        threads = [tuple(f.split(":", 1)) for f in fields if ":" in f]
+        return sorted((c, t) for c, t in threads)
+
+    def forget_thread(
+        self, team_id: str, user_id: str, channel_id: str, thread_ts: str, *, per_person: bool
+    ) -> None:
+        """Drop a thread's chat and file mappings (the person's own, or the shared ones): it starts fresh."""
+        owner = user_id if per_person else None
+        with self.redis.pipeline() as pipe:
+            pipe.delete(self._chat_key(team_id, channel_id, thread_ts, owner))
+            pipe.delete(self._files_key(team_id, channel_id, thread_ts, owner))
+            pipe.hdel(self.key(team_id, "mythreads", user_id), self._thread_field(channel_id, thread_ts))
+            if not per_person:
+                pipe.delete(self.key(team_id, "participants", channel_id, thread_ts))
+            pipe.execute()
+
+    # -- Glean files used by a thread ----------------------------------------------------------------
+    def _files_key(self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None) -> str:
+        return self.key(team_id, "files", channel_id, thread_ts, *([user_id] if user_id else []))
+
+    def thread_files(
+        self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None = None
+    ) -> list[str]:
+        """The Glean file ids every question in this thread (or this person's chat in it) sends."""
+        value = self.redis.smembers(self._files_key(team_id, channel_id, thread_ts, user_id))
+        return sorted(cast("set[str]", value))
+
+    def add_thread_file(
+        self, team_id: str, channel_id: str, thread_ts: str, file_id: str, user_id: str | None = None
+    ) -> None:
+        key = self._files_key(team_id, channel_id, thread_ts, user_id)
+        with self.redis.pipeline() as pipe:
+            pipe.sadd(key, file_id)
+            pipe.expire(key, self.thread_ttl_s)
+            pipe.execute()
+
+    def remove_thread_file(
+        self, team_id: str, channel_id: str, thread_ts: str, file_id: str, user_id: str | None = None
+    ) -> None:
+        self.redis.srem(self._files_key(team_id, channel_id, thread_ts, user_id), file_id)
+
+    def forwarded(self, team_id: str, channel_id: str, ts: str) -> dict[str, str]:
+        """Per Slack file id of one message: how forwarding it ended (JSON), so a retry never re-uploads."""
+        value = self.redis.hgetall(self.key(team_id, "forwarded", channel_id, ts))
+        return cast("dict[str, str]", value)
+
+    def set_forwarded(self, team_id: str, channel_id: str, ts: str, slack_file_id: str, result: str) -> None:
+        key = self.key(team_id, "forwarded", channel_id, ts)
+        with self.redis.pipeline() as pipe:
+            pipe.hset(key, slack_file_id, result)
+            pipe.expire(key, FORWARDED_TTL_S)
+            pipe.execute()
+
+    # -- the files each person forwarded -------------------------------------------------------------
+    def add_my_file(self, team_id: str, user_id: str, file_id: str, record: dict[str, Any]) -> None:
+        key = self.key(team_id, "myfiles", user_id)
+        with self.redis.pipeline() as pipe:
+            pipe.hset(key, file_id, json.dumps(record))
+            pipe.expire(key, self.thread_ttl_s)
+            pipe.execute()
+
+    def my_files(self, team_id: str, user_id: str) -> dict[str, dict[str, Any]]:
+        raw = cast("dict[str, str]", self.redis.hgetall(self.key(team_id, "myfiles", user_id)))
+        return {file_id: cast("dict[str, Any]", json.loads(value)) for file_id, value in raw.items()}
+
+    def remove_my_files(self, team_id: str, user_id: str, file_ids: list[str]) -> None:
+        if file_ids:
+            self.redis.hdel(self.key(team_id, "myfiles", user_id), *file_ids)
+
+    # -- '/glean clear all' confirmations ------------------------------------------------------------
+    def save_confirmation(self, team_id: str, nonce: str, user_id: str) -> None:
+        self.redis.set(self.key(team_id, "confirm", nonce), user_id, ex=CONFIRM_TTL_S)
+
+    def take_confirmation(self, team_id: str, nonce: str, user_id: str) -> bool:
+        """True once, for the person the confirmation was issued to; another person's click leaves it alone."""
+        key = self.key(team_id, "confirm", nonce)
+        if self.redis.get(key) != user_id:
+            return False
+        return bool(self.redis.delete(key))  # 0 when a concurrent click took it first

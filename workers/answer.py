@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clients import make_glean, make_slack_client
-from bot.formatting import Source
+from bot.formatting import Source, StartOver
 from bot.jobs import AnswerJob
 from bot.logs import log_event
 from bot.slack_ops import set_working
@@ -25,6 +25,7 @@ from glean_chat.errors import GleanError
 from workers import context
 from workers.failures import describe
 from workers.notify import notify_failure
+from workers.respond import ResponseWriter
 from workers.writers import AnswerWriter, PrivateWriter, PublicWriter
 
 __all__ = ["answer_question"]
@@ -106,11 +107,27 @@ def _run(
 ) -> Answer:
     chat_user = job.user_id if job.act_as else None  # acting as people: one chat per person per thread
     chat_id = None if fresh else store.chat_id(job.team_id, job.channel_id, job.thread_ts, chat_user)
+    # Recorded before Glean sees the question: whoever asked owns a part of the thread's chat from now on.
+    store.note_participant(job.team_id, job.channel_id, job.thread_ts, job.user_id)
+    file_ids = store.thread_files(job.team_id, job.channel_id, job.thread_ts, chat_user)
     share_id = uuid.uuid4().hex
+    start_over = StartOver(job.thread_ts, job.user_id)
     writer: AnswerWriter
-    if job.visibility == "private":
+    if job.response_url:
+        writer = ResponseWriter(
+            job.response_url,
+            slack_api_url=context.settings().slack_api_url,
+            share_id=share_id,
+            start_over=start_over,
+        )
+    elif job.visibility == "private":
         writer = PrivateWriter(
-            client, channel_id=job.channel_id, thread_ts=job.thread_ts, user_id=job.user_id, share_id=share_id
+            client,
+            channel_id=job.channel_id,
+            thread_ts=job.thread_ts,
+            user_id=job.user_id,
+            share_id=share_id,
+            start_over=start_over,
         )
     else:
         writer = PublicWriter(
@@ -123,12 +140,20 @@ def _run(
             on_message=lambda ts: store.set_answer_state(
                 job.team_id, job.channel_id, job.message_ts, status="streaming", message_ts=ts
             ),
+            start_over=start_over,
         )
     builder = AnswerBuilder()
     saved_chat = chat_id
     try:
         for response in glean.client.chat.start_stream(
-            messages=[{"author": "USER", "fragments": [{"text": job.question}]}],
+            messages=[
+                {
+                    "author": "USER",
+                    "fragments": [{"text": job.question}],
+                    # Every file forwarded into this thread, on every question (Glean's uploadedFileIds).
+                    "uploaded_file_ids": file_ids or None,
+                }
+            ],
             save_chat=True,
             chat_id=chat_id,
             agent_config={"agent": job.agent} if job.agent else None,
@@ -156,7 +181,7 @@ def _run(
     answer = builder.result()
     markdown = answer.text or ("\n".join(answer.notices) if answer.notices else "")
     sources = [Source(c.number, c.title, c.url) for c in answer.citations]
-    if job.visibility == "private":
+    if job.visibility == "private" or job.response_url:
         # Saved before it is shown, so a quick click on "Share to thread" finds it.
         store.save_share(
             job.team_id,
@@ -164,7 +189,9 @@ def _run(
             {
                 "user_id": job.user_id,
                 "channel_id": job.channel_id,
-                "thread_ts": job.thread_ts,
+                # `/glean ask` answers have no thread: sharing posts them in the channel.
+                "thread_ts": None if job.response_url else job.thread_ts,
+                "with_their_access": job.act_as is not None,
                 "markdown": markdown,
                 "sources": [{"number": s.number, "title": s.title, "url": s.url} for s in sources],
             },

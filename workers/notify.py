@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from types import TracebackType
 from typing import Any
 
 from rq.job import Job
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.clients import make_slack_client
 from bot.jobs import AnswerJob
@@ -16,6 +18,7 @@ from bot.slack_ops import post_notice, set_working
 from bot.store import Store, open_redis
 from workers import context
 from workers.failures import Failure, describe
+from workers.respond import post_response
 
 __all__ = ["notify_failure", "on_answer_failure"]
 
@@ -38,6 +41,13 @@ def notify_failure(
     )
     if not store.claim_notice(job.team_id, f"answer:{job.channel_id}:{job.message_ts}"):
         return False
+    if job.response_url:  # `/glean ask`: the reason goes where the answer would have gone
+        return post_response(
+            job.response_url,
+            context.settings().slack_api_url,
+            text=f":warning: {failure.message}",
+            replace_original=True,
+        )
     posted = post_notice(
         client,
         channel_id=job.channel_id,
@@ -75,5 +85,12 @@ def on_answer_failure(
     if state.get("status") == "done":
         return  # the answer was posted; RQ is only sweeping a job it lost track of
     failure = describe(exc, act_as=answer_job.act_as is not None, ref=job.id)
-    notify_failure(make_slack_client(settings), store, answer_job, failure, job_id=job.id)
+    client = make_slack_client(settings)
+    partial = state.get("message_ts")
+    if state.get("status") == "streaming" and partial:
+        # The job died mid-answer (its worker was killed): the half-written message would read as if it
+        # were still coming. Remove it; the notice below says to ask again.
+        with contextlib.suppress(SlackApiError):
+            client.chat_delete(channel=answer_job.channel_id, ts=partial)
+    notify_failure(client, store, answer_job, failure, job_id=job.id)
     store.set_answer_state(answer_job.team_id, answer_job.channel_id, answer_job.message_ts, status="failed")

@@ -15,6 +15,7 @@ from slack_sdk.web.chat_stream import ChatStream
 from bot.formatting import (
     SlackMessage,
     Source,
+    StartOver,
     feedback_block,
     private_answer_messages,
     public_answer_messages,
@@ -29,7 +30,8 @@ log = logging.getLogger("gleanbot.writer")
 UPDATE_INTERVAL_S = 1.0
 """chat.update is Tier 3 (about 1 call per second per message)."""
 STREAM_BUFFER_CHARS = 200
-"""Characters gathered before each chat.appendStream (Tier 4: 100+ calls a minute)."""
+"""Characters gathered before each chat.appendStream (Tier 4: 100+ calls a minute). The answer's first text is
+sent at once, without waiting for this much: at Glean's ~40 tokens/s, 200 characters take over a second."""
 STREAM_SOFT_MAX_CHARS = 10_000
 """Past this, a streamed message ends at the next line break and the answer continues in a new one."""
 STREAM_HARD_MAX_CHARS = 11_500
@@ -68,7 +70,9 @@ class PublicWriter:
         streaming: bool,
         on_message: Callable[[str], None] = lambda ts: None,
         clock: Callable[[], float] = time.monotonic,
+        start_over: StartOver | None = None,
     ) -> None:
+        self._start_over = start_over
         self._client = client
         self._channel_id = channel_id
         self._thread_ts = thread_ts
@@ -80,6 +84,7 @@ class PublicWriter:
         self._stream: ChatStream | None = None
         self._streamed_ts: list[str] = []
         self._text = ""  # the text of the current message (all of it in update mode)
+        self._pending = ""  # streamed text not yet sent (gathered up to STREAM_BUFFER_CHARS)
         self._update_ts: str | None = None
         self._last_update = 0.0
 
@@ -96,7 +101,7 @@ class PublicWriter:
                 thread_ts=self._thread_ts,
                 recipient_team_id=self._team_id,
                 recipient_user_id=self._user_id,
-                buffer_size=STREAM_BUFFER_CHARS,
+                buffer_size=1,  # every append is sent: `append` below decides how much text to gather
             )
         return self._stream
 
@@ -138,6 +143,11 @@ class PublicWriter:
             self._stream = None
             self._text = ""
             delta = (_FENCE + "\n" if closing else "") + delta[cut:]
+
+    def _flush_pending(self) -> None:
+        text, self._pending = self._pending, ""
+        if text:
+            self._append_streaming(text)
 
     def _switch_to_updates(self, exc: SlackApiError, unsent: str = "") -> None:
         log_event(
@@ -184,31 +194,39 @@ class PublicWriter:
         if not delta:
             return
         if self._streaming:
-            self._append_streaming(delta)
+            self._pending += delta
+            if self.visible and len(self._pending) < STREAM_BUFFER_CHARS:
+                return
+            self._flush_pending()
             return
         self._text += delta
         self._interim_update()
 
     def finish(self, markdown: str, sources: Sequence[Source]) -> None:
+        if self._streaming and len(self._text) + len(self._pending) > STREAM_SOFT_MAX_CHARS:
+            self._flush_pending()  # a long tail goes through the roll-over into further messages
         if self._streaming:
-            tail = [*sources_blocks(sources), feedback_block()]
+            tail = [*sources_blocks(sources), feedback_block(self._start_over)]
+            last, self._pending = self._pending, ""  # sent with the stop: one call fewer
             try:
-                if self._stream is None and self._streamed_ts:
+                if self._stream is None and self._streamed_ts and not last:
                     # The answer filled whole messages: the Sources and buttons get one of their own.
                     self._client.chat_postMessage(
                         channel=self._channel_id, thread_ts=self._thread_ts, text="Sources", blocks=tail
                     )
                     return
+                self._text += last
                 empty = not self._text.strip() and not self._streamed_ts
                 self._open_stream().stop(
-                    markdown_text="_Glean returned an empty answer._" if empty else None, blocks=tail
+                    markdown_text="_Glean returned an empty answer._" if empty else (last or None),
+                    blocks=tail,
                 )
                 self._note_stream_ts()
                 return
             except SlackApiError as exc:
                 self._switch_to_updates(exc)
         body = self._text.strip() if (self._text.strip() or self._streamed_ts) else markdown
-        self._post_final(public_answer_messages(body, sources))
+        self._post_final(public_answer_messages(body, sources, start_over=self._start_over))
 
     def _post_final(self, final: list[SlackMessage]) -> None:
         first, rest = final[0], final[1:]
@@ -238,6 +256,8 @@ class PublicWriter:
 
     def abort(self, notice: str) -> None:
         note = f"\n\n:warning: _{notice}_"
+        if self._streaming:
+            self._flush_pending()  # what Glean sent before it broke off is shown, then the notice
         if self._streaming and self._stream is not None:
             try:
                 self._stream.stop(markdown_text=note)
@@ -265,8 +285,16 @@ class PrivateWriter:
     """
 
     def __init__(
-        self, client: WebClient, *, channel_id: str, thread_ts: str, user_id: str, share_id: str
+        self,
+        client: WebClient,
+        *,
+        channel_id: str,
+        thread_ts: str,
+        user_id: str,
+        share_id: str,
+        start_over: StartOver | None = None,
     ) -> None:
+        self._start_over = start_over
         self._client = client
         self._channel_id = channel_id
         self._thread_ts = thread_ts
@@ -282,7 +310,9 @@ class PrivateWriter:
         self._text += delta
 
     def finish(self, markdown: str, sources: Sequence[Source]) -> None:
-        for message in private_answer_messages(markdown, sources, self._share_id):
+        for message in private_answer_messages(
+            markdown, sources, self._share_id, start_over=self._start_over
+        ):
             self._client.chat_postEphemeral(
                 channel=self._channel_id,
                 user=self._user_id,

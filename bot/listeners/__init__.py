@@ -9,22 +9,19 @@ from slack_bolt import Ack, App, BoltContext, BoltRequest, Respond
 from slack_sdk import WebClient
 
 from bot.actions import handle_feedback, handle_share
-from bot.formatting import FEEDBACK_ACTION_ID, SHARE_ACTION_ID
+from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
+from bot.formatting import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
 from bot.intake import Incoming, Intake
 from bot.store import Store
 
 __all__ = ["Deps", "register_listeners"]
-
-HELP_TEXT = (
-    "Ask me anything in a DM, mention me in a channel, or just ask a question in a channel where I'm "
-    "enabled: I answer in the thread with Glean, citing sources. Reply in the thread to follow up."
-)
 
 
 @dataclass(frozen=True)
 class Deps:
     intake: Intake
     store: Store
+    commands: Commands
 
 
 def _retry_num(request: BoltRequest) -> str | None:
@@ -66,5 +63,17 @@ def register_listeners(app: App, deps: Deps) -> None:
         handle_feedback(ack, body, deps.store)
 
     @app.command("/glean")
-    def on_command(ack: Ack) -> None:
-        ack(text=HELP_TEXT)
+    def on_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        deps.commands.on_command(ack, body, client, respond)
+
+    @app.action(START_OVER_ACTION_ID)
+    def on_start_over(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        deps.commands.on_start_over(ack, body, respond)
+
+    @app.action(CLEAR_ALL_CONFIRM_ACTION_ID)
+    def on_clear_all_confirm(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        deps.commands.on_clear_all_confirm(ack, body, respond)
+
+    @app.action(CLEAR_ALL_CANCEL_ACTION_ID)
+    def on_clear_all_cancel(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        deps.commands.on_clear_all_cancel(ack, body, respond)

@@ -1,0 +1,170 @@
+"""`gleanbot socket`: the real Bolt app over Socket Mode against the sandbox, a real RQ worker, and local_glean."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from bot.jobs import make_queue, open_rq_redis
+from bot.settings import Settings
+from bot.socket_mode import connect_socket_mode
+from bot.store import Store, open_redis
+from local_glean import LocalGlean
+from slack_sandbox import Sandbox, SandboxConfig
+from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET, Bot, Outcomes, bot_env
+from tests.bot.test_processes import Proc
+
+APP_TOKEN = "xapp-1-A0SANDBOX-test-app-token"
+QUESTION = "What are the company holidays in 2025?"
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # slack_sdk's Socket Mode client tunnels through HTTPS_PROXY when one is set, even to loopback.
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    """Overrides conftest's: the app has an app-level token and no Request URL, as a Socket Mode app does."""
+    sb = Sandbox(
+        SandboxConfig(signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN, app_token=APP_TOKEN)
+    ).start()
+    yield sb
+    sb.stop()
+
+
+def socket_env(sandbox: Sandbox, glean: LocalGlean, redis_url: str) -> dict[str, str]:
+    env = bot_env(sandbox, glean, redis_url, SLACK_APP_TOKEN=APP_TOKEN)
+    del env["SLACK_SIGNING_SECRET"]  # Socket Mode needs no signing secret
+    return env
+
+
+@pytest.fixture
+def bot(sandbox: Sandbox, glean: LocalGlean, redis_url: str) -> Iterator[Bot]:
+    """What `gleanbot socket` runs, in-process: the same connect, without blocking the test's thread."""
+    settings = Settings.from_env(socket_env(sandbox, glean, redis_url)).require_for("socket")
+    handler = connect_socket_mode(settings)
+    assert sandbox.socket_mode.wait_connected()
+    outcomes = Outcomes()
+    logging.getLogger("gleanbot.intake").addHandler(outcomes)
+    logging.getLogger("gleanbot").setLevel(logging.INFO)
+    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
+    queue = make_queue(settings, open_rq_redis(settings.redis_url))
+    running = Bot(settings, sandbox, glean, queue, store, outcomes, url="")
+    yield running
+    # The server closes first: the builtin client would otherwise sit in a 3 s blocking read while closing.
+    handler.client.auto_reconnect_enabled = False
+    sandbox.socket_mode.close_connections()
+    handler.close()  # type: ignore[no-untyped-call]
+    logging.getLogger("gleanbot.intake").removeHandler(outcomes)
+
+
+def _all_acked_over_the_socket(sandbox: Sandbox) -> None:
+    assert sandbox.wait_for_deliveries()
+    deliveries = sandbox.deliveries()
+    assert deliveries and all(d.transport == "socket" and d.ok for d in deliveries), [
+        (d.kind, d.transport, d.error) for d in deliveries
+    ]
+
+
+def test_a_channel_question_is_answered_in_its_thread_with_sources(bot: Bot) -> None:
+    question = bot.ask(QUESTION)
+    assert bot.outcomes.for_ts(question["ts"]) == ["enqueued:question"]
+    bot.work()
+    [reply] = bot.replies(question["ts"])
+    assert reply["thread_ts"] == question["ts"]
+    assert "*Sources*" in json.dumps(reply["blocks"])
+    # Everything reached the app as acked envelopes, including the echo of its own reply, which Bolt drops.
+    _all_acked_over_the_socket(bot.sandbox)
+    assert any(e["event"].get("user") == "UBOT" for e in bot.sandbox.events("message"))
+    assert bot.outcomes.for_ts(reply["ts"]) == []
+
+
+def test_a_mention_is_answered_once(bot: Bot) -> None:
+    question = bot.ask(f"<@UBOT> {QUESTION}")
+    assert sorted(bot.outcomes.for_ts(question["ts"])) == [
+        "enqueued:mention",
+        "skipped:mention_answered_via_app_mention",
+    ]
+    bot.work()
+    assert len(bot.replies(question["ts"])) == 1
+    _all_acked_over_the_socket(bot.sandbox)
+
+
+def test_a_redelivery_is_answered_once(bot: Bot) -> None:
+    question = bot.ask(QUESTION)
+    again = bot.sandbox.redeliver_last(reason="timeout")
+    assert (again.transport, again.ok, json.loads(again.body)["retry_attempt"]) == ("socket", True, 1)
+    assert bot.wait_outcomes(question["ts"], 2) == ["enqueued:question", "skipped:duplicate_delivery"]
+    bot.work()
+    assert len(bot.replies(question["ts"])) == 1
+
+
+def test_glean_help_is_acked_with_usage(bot: Bot) -> None:
+    delivery = bot.sandbox.slash_command("U_ALICE", "C_GENERAL", "/glean", "help")
+    assert (delivery.transport, delivery.ok) == ("socket", True)
+    assert "mention me" in delivery.response_body  # the ack's payload, as Bolt sent it
+    [shown] = bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")
+    assert "mention me" in shown["text"]
+
+
+def test_feedback_buttons_work_over_the_socket(bot: Bot) -> None:
+    question = bot.ask(QUESTION)
+    bot.work()
+    [reply] = bot.replies(question["ts"])
+    delivery = bot.sandbox.click("U_BOB", "C_GENERAL", reply["ts"], "gleanbot_feedback", value="good")
+    assert (delivery.transport, delivery.ok) == ("socket", True)
+    key = f"gleanbot:T0SANDBOX:feedback:C_GENERAL:{reply['ts']}:U_BOB"
+    assert bot.sandbox.wait_for(lambda: bot.store.redis.get(key)) == "good"
+
+
+def test_gleanbot_socket_process_answers_a_question(
+    sandbox: Sandbox, glean: LocalGlean, redis_url: str
+) -> None:
+    env = socket_env(sandbox, glean, redis_url)
+    app = Proc(["socket"], env)
+    try:
+        assert sandbox.socket_mode.wait_connected(timeout_s=20), "".join(app.lines)
+        question = sandbox.post_message("U_ALICE", "C_GENERAL", QUESTION)
+        sandbox.wait_for(lambda: app.events("message_enqueued"))
+        worker = Proc(["worker", "--burst"], env)
+        try:
+            assert worker.popen.wait(30) == 0
+        finally:
+            worker.stop()
+        [reply] = [
+            m for m in sandbox.messages("C_GENERAL", thread_ts=question["ts"]) if m.get("user") == "UBOT"
+        ]
+        assert "*Sources*" in json.dumps(reply["blocks"])
+        assert [c.ok for c in sandbox.calls("apps.connections.open")] == [True]
+        logs = "".join(app.lines + worker.lines)
+        for secret in (APP_TOKEN, BOT_TOKEN, "dev-token", QUESTION):
+            assert secret not in logs
+    finally:
+        app.stop()
+
+
+def test_a_refused_app_token_is_a_clear_configuration_error(
+    sandbox: Sandbox, glean: LocalGlean, redis_url: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GLEAN_"))}
+    env.update(socket_env(sandbox, glean, redis_url), SLACK_APP_TOKEN="xapp-1-revoked")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--env-file", os.devnull, "socket"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "SLACK_APP_TOKEN: Slack refused it (invalid_auth)" in done.stderr
+    assert "Traceback" not in done.stderr and "xapp-1-revoked" not in done.stderr
+    assert not sandbox.socket_mode.connections()
