@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,9 @@ class LocalGleanConfig:
     max_files_per_upload: int = MAX_FILES_PER_UPLOAD
     # The URL clients reach the server at, used in document and file links; default http://host:port.
     public_url: str | None = None
+    # Called with (path, line) right after each streamed NDJSON line is flushed to the client, so benchmarks
+    # can time what Glean emitted against what the client showed. Runs on the serving thread: keep it quick.
+    on_stream_line: Callable[[str, bytes], None] | None = None
 
     @property
     def max_upload_request_bytes(self) -> int:

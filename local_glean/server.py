@@ -148,6 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+        observer = self.server.service.config.on_stream_line
         try:
             for number, chunk in enumerate(response.stream):
                 if request.truncate_after_lines is not None and number >= request.truncate_after_lines:
@@ -157,6 +158,8 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
                 self.wfile.flush()
+                if observer is not None:
+                    observer(request.path, chunk)
         except (BrokenPipeError, ConnectionResetError):
             raise
         except Exception:

@@ -9,7 +9,7 @@ from rq.exceptions import AbandonedJobError
 from rq.timeouts import BaseTimeoutException
 from slack_sdk.errors import SlackApiError
 
-from glean_chat.errors import GleanError, GleanTransportError
+from glean_chat.errors import GleanError, GleanTimeoutError, GleanTransportError
 
 __all__ = ["Failure", "describe"]
 
@@ -26,6 +26,14 @@ class Failure:
 
 
 def describe(exc: BaseException, *, act_as: bool = False, ref: str | None = None) -> Failure:
+    if isinstance(exc, GleanTimeoutError):
+        # Glean was reached but went quiet past GLEAN_TIMEOUT_S: "couldn't reach Glean" would mislead.
+        return Failure(
+            "glean_stalled",
+            "Glean stopped answering: nothing came for too long. Please try again in a moment.",
+            retryable=True,
+            admin=True,
+        )
     if isinstance(exc, GleanTransportError):
         return Failure(
             "glean_unreachable",

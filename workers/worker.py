@@ -1,20 +1,46 @@
-"""The RQ worker process: `gleanbot worker [--burst]`. SIGTERM finishes the current answer, then exits."""
+"""The RQ worker process: `gleanbot worker [--burst]`. SIGTERM finishes the current answer, then exits.
+
+When a worker dies (SIGKILL, OOM, a lost machine) its answer is noticed within about 3 heartbeats plus one
+maintenance interval (`GLEANBOT_JOB_HEARTBEAT_S`, `GLEANBOT_MAINTENANCE_INTERVAL_S`; RQ's defaults would take
+90 s plus up to 10 min), then retried or reported to the asker (workers/answer.py, workers/notify.py).
+"""
 
 from __future__ import annotations
 
+import ctypes
+import importlib
+import logging
+import os
 import signal
+import sys
+from typing import Any
 
+import redis
 from rq import Worker
+from rq.job import Job
 
-from bot.jobs import make_queue, open_rq_redis
+from bot.jobs import ANSWER_FAILURE_CALLBACK, ANSWER_JOB, make_queue, open_rq_redis
+from bot.logs import log_event
 from bot.settings import Settings
 from workers import context
 
-__all__ = ["GleanbotWorker", "run_worker"]
+__all__ = ["EXIT_REDIS_LOST", "HEARTBEAT_GRACE_BEATS", "GleanbotWorker", "run_worker"]
+
+log = logging.getLogger("gleanbot.worker")
+
+HEARTBEAT_GRACE_BEATS = 2
+"""A running answer stays claimed this many heartbeats past the next one it owes (RQ's own grace is 60 s)."""
+_DEQUEUE_MARGIN_S = 15  # RQ blocks on the queue for worker_ttl - 15 s between maintenance checks
+EXIT_REDIS_LOST = 3
+"""Exit status when Redis went away: the process supervisor (Procfile platform, systemd, Kubernetes) restarts
+the worker, and the answer it was running is retried or reported once it is found abandoned."""
+_PR_SET_PDEATHSIG = 1
+_forking_pid = 0
+_fork_hooked = False
 
 
 class GleanbotWorker(Worker):
-    """A forking worker whose job process ignores SIGTERM and SIGINT.
+    """A forking worker whose job process ignores SIGTERM and SIGINT, and dies with the worker.
 
     Platforms often signal the whole process group on shutdown; the parent turns the first SIGTERM
     into a warm shutdown (finish the current job, take no new one), so the job itself must survive it.
@@ -25,11 +51,55 @@ class GleanbotWorker(Worker):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
+    def get_heartbeat_ttl(self, job: Job) -> int:
+        """How long a running job stays claimed without a heartbeat: the next beat plus a short grace."""
+        interval = int(self.job_monitoring_interval)
+        beat = interval
+        if job.timeout and job.timeout > 0:
+            beat = max(1, int(min(job.timeout - self.current_job_working_time, interval)))
+        return beat + HEARTBEAT_GRACE_BEATS * interval
+
+
+def _die_with_parent() -> None:
+    """In a forked child (the job process, RQ's scheduler): get SIGKILLed when the worker dies (Linux).
+
+    An orphaned job would go on answering while another worker, seeing no heartbeat, retries the same
+    question: two answers. Killing it with its worker keeps one owner per answer.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != _forking_pid:  # the worker died before prctl took effect
+        os._exit(1)
+
+
+def _note_forking_pid() -> None:
+    global _forking_pid
+    _forking_pid = os.getpid()
+
 
 def run_worker(settings: Settings, *, burst: bool = False) -> bool:
     """Work the answer queue (with the scheduler, so retry delays fire); return True if it ran any job."""
+    global _fork_hooked
     context.install(settings)
+    for name in (ANSWER_JOB, ANSWER_FAILURE_CALLBACK):
+        # Imported once here, not in every forked job process: ~0.1 s sooner to the first word of each answer.
+        importlib.import_module(name.rpartition(".")[0])
+    if sys.platform == "linux" and not _fork_hooked:
+        os.register_at_fork(before=_note_forking_pid, after_in_child=_die_with_parent)
+        _fork_hooked = True
     connection = open_rq_redis(settings.redis_url)
     queue = make_queue(settings, connection)
-    worker = GleanbotWorker([queue], connection=connection, serializer=queue.serializer)
-    return bool(worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level))
+    options: dict[str, Any] = {
+        "job_monitoring_interval": settings.job_heartbeat_s,
+        "maintenance_interval": settings.maintenance_interval_s,
+        # An idle worker waits on the queue for worker_ttl - 15 s before it can run maintenance again.
+        "worker_ttl": settings.maintenance_interval_s + _DEQUEUE_MARGIN_S,
+    }
+    worker = GleanbotWorker([queue], connection=connection, serializer=queue.serializer, **options)
+    try:
+        return bool(worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level))
+    except redis.ConnectionError as exc:
+        # RQ only rides out a lost Redis while idle; mid-job it gives up. Exit cleanly (the job process dies
+        # with us) and let the supervisor start a fresh worker.
+        log_event(log, "redis_unavailable", logging.ERROR, error=type(exc).__name__, reason="worker exits")
+        raise SystemExit(EXIT_REDIS_LOST) from exc

@@ -75,7 +75,7 @@ def test_a_stream_broken_midway_ends_the_message_with_a_notice(bot: Bot) -> None
 
 
 def test_a_stream_broken_before_any_text_is_retried(bot: Bot) -> None:
-    bot.glean_fault("chat", truncate_after_lines=3)
+    bot.glean_fault("chat", truncate_after_lines=2)  # the two UPDATE lines, no CONTENT yet
     question = bot.ask(QUESTION)
     bot.work()
     [reply] = bot.replies(question["ts"])

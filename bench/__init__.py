@@ -1,0 +1,1 @@
+"""Benchmarks (`python -m bench.<name>`, see bench/README.md) and the harness they share with the fault drills."""

@@ -1,0 +1,230 @@
+"""Concurrency: many questions at once, two workers, Slack's rate limits on. Is every question answered exactly
+once, how many answers per minute come out, and did any request ignore a `Retry-After`?
+
+Real processes: `gleanbot http` and two forking `gleanbot worker`s, a private Redis, the Slack sandbox with its
+per-method tiers (chat.startStream/stopStream and reactions.remove are Tier 2: 20 a minute per workspace) and
+local_glean paced like a live instance. Questions (default 100) go to 20 channels: per channel three top-level
+questions, then a follow-up in the threads of the first two, posted round-robin over about 20 s.
+
+"Answered exactly once": the worker logged `answered` once for the question, its thread holds exactly one bot
+answer per question asked there, and no notice was posted. "Ignored Retry-After": a call repeated with the same
+arguments sooner than the `Retry-After` of the 429 it got (from the sandbox's call record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.harness import (
+    BotProcess,
+    RedisServer,
+    bot_env,
+    ignored_retry_after,
+    machine,
+    percentile,
+    start_glean,
+    start_http,
+    start_sandbox,
+    stopping,
+    wait_until,
+)
+from local_glean.pacing import OFF, Pace
+from slack_sandbox import Sandbox
+
+REALISTIC = Pace(first_token_ms=800, tokens_per_s=40.0)
+WORKERS = 2
+POST_SPACING_S = 0.2
+DONE_TIMEOUT_S = 900.0
+TOPICS = (
+    "What are the company holidays in 2025?",
+    "How do I set up the VPN on a new laptop?",
+    "What is the expense limit for client dinners?",
+    "How many PTO days do new employees get?",
+    "What does the on-call runbook say about paging?",
+)
+FOLLOW_UPS = ("And what about contractors?", "Is there an exception for managers?")
+
+
+@dataclass(frozen=True)
+class Asked:
+    channel: str
+    ts: str
+    thread_ts: str
+    at: float
+
+
+def ask_all(sb: Sandbox, count: int, channels: int) -> list[Asked]:
+    """Post `count` questions round-robin over `channels`: top-level questions first, then follow-ups."""
+    asked: list[Asked] = []
+    names = [f"C_CONC{n:02d}" for n in range(channels)]
+    for name in names:
+        sb.add_channel(name, name=name.lower())
+    roots: dict[str, list[str]] = {name: [] for name in names}
+    for n in range(count):
+        channel = names[n % channels]
+        round_number = n // channels
+        roots_here = roots[channel]
+        if round_number < 3 or not roots_here:
+            text = TOPICS[n % len(TOPICS)]
+            message = sb.post_message("U_ALICE", channel, text)
+            roots_here.append(message["ts"])
+            thread_ts = message["ts"]
+        else:
+            thread_ts = roots_here[(round_number - 3) % len(roots_here)]
+            message = sb.post_message("U_BOB", channel, FOLLOW_UPS[n % 2], thread_ts=thread_ts)
+        asked.append(Asked(channel, message["ts"], thread_ts, time.monotonic()))
+        time.sleep(POST_SPACING_S)
+    return asked
+
+
+def _answers_in(sb: Sandbox, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in sb.messages(channel, thread_ts=thread_ts)
+        if m.get("user") == "UBOT" and m.get("ts") != thread_ts
+    ]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    questions: int
+    answered_once: int
+    duplicates: int
+    notices: int
+    missing: int
+    minutes: float
+    latencies_s: list[float]
+    indicator_s: list[float]
+    no_indicator: int
+    retry_after_ignored: list[str]
+    rate_limited: Counter[str]
+    calls: int
+
+
+def run(count: int, channels: int, pace: Pace) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="gleanbot-bench-") as tmp:
+        folder = Path(tmp)
+        redis_server = RedisServer(folder / "redis").start()
+        sb = start_sandbox(rate_limits=True, deliver_bot_messages=True)
+        glean = start_glean(folder / "glean", pace=pace)
+        env = bot_env(sb, glean.base_url, redis_server.url)
+        with stopping(redis_server.kill, sb.stop, glean.stop):
+            http = start_http(env, sb)
+            workers = [BotProcess(["worker"], env) for _ in range(WORKERS)]
+            with stopping(http.stop, *(w.stop for w in workers)):
+                for worker in workers:
+                    worker.wait_event("starting")
+                started = time.monotonic()
+                asked = ask_all(sb, count, channels)
+
+                def answered() -> Counter[str]:
+                    return Counter(str(r.get("message_ts")) for w in workers for r in w.events("answered"))
+
+                def failed() -> set[str]:
+                    return {str(r.get("message_ts")) for w in workers for r in w.events("answer_failed")}
+
+                def all_done() -> bool:
+                    done, bad = answered(), failed()
+                    return all(a.ts in done or a.ts in bad for a in asked)
+
+                with contextlib.suppress(TimeoutError):
+                    wait_until(all_done, DONE_TIMEOUT_S, 0.5)
+                finished = time.monotonic()
+                sb.wait_for_deliveries(10)
+                done = answered()
+                per_thread = Counter((a.channel, a.thread_ts) for a in asked)
+                duplicates = notices = 0
+                for (channel, thread_ts), expected in per_thread.items():
+                    replies = _answers_in(sb, channel, thread_ts)
+                    warnings = [m for m in replies if str(m.get("text", "")).startswith(":warning:")]
+                    notices += len(warnings)
+                    duplicates += max(0, len(replies) - len(warnings) - expected)
+                done_at = {
+                    str(r.get("message_ts")): float(str(r.get("ts")))
+                    for w in workers
+                    for r in w.events("answered")
+                }
+                wall_offset = time.time() - time.monotonic()
+                latencies = [done_at[a.ts] - (a.at + wall_offset) for a in asked if a.ts in done_at]
+                calls = sb.calls()
+                delivered = {
+                    str((d.payload.get("event") or {}).get("ts")): d.at for d in sb.deliveries("event")
+                }
+                reacted = {
+                    str(c.params.get("timestamp")): c.at
+                    for c in calls
+                    if c.method == "reactions.add" and c.ok
+                }
+                indicator = [reacted[a.ts] - delivered[a.ts] for a in asked if a.ts in reacted]
+                return Outcome(
+                    questions=len(asked),
+                    answered_once=sum(1 for a in asked if done[a.ts] == 1),
+                    duplicates=duplicates + sum(n - 1 for n in done.values() if n > 1),
+                    notices=notices,
+                    missing=sum(1 for a in asked if a.ts not in done),
+                    # From the first question to the last answer (not to the timeout, if some never came).
+                    minutes=((max(done_at.values()) - wall_offset if done_at else finished) - started) / 60,
+                    latencies_s=latencies,
+                    indicator_s=indicator,
+                    no_indicator=sum(1 for a in asked if a.ts not in reacted),
+                    retry_after_ignored=ignored_retry_after(calls),
+                    rate_limited=Counter(c.method for c in calls if c.status == 429),
+                    calls=len(calls),
+                )
+
+
+def report(outcome: Outcome, pace: Pace, channels: int) -> None:
+    print(
+        f"concurrency: {outcome.questions} questions in {channels} channels, {WORKERS} workers, "
+        f"Slack rate limits on; {machine()}"
+    )
+    print(f"local_glean pacing: first token {pace.first_token_ms} ms, {pace.tokens_per_s:g} tokens/s")
+    print(f"answered exactly once: {outcome.answered_once}/{outcome.questions}")
+    print(f"missing: {outcome.missing}, duplicates: {outcome.duplicates}, failure notices: {outcome.notices}")
+    answered = outcome.questions - outcome.missing
+    rate = answered / outcome.minutes if outcome.minutes else 0.0
+    print(f"answers per minute: {rate:.1f} (first question to last answer: {outcome.minutes * 60:.0f} s)")
+    lat = outcome.latencies_s
+    print(
+        f"question -> answer done: p50 {percentile(lat, 50):.1f} s, p95 {percentile(lat, 95):.1f} s, "
+        f"max {max(lat, default=0.0):.1f} s"
+    )
+    ind = outcome.indicator_s
+    print(
+        f"event -> working indicator: p50 {percentile(ind, 50) * 1000:.0f} ms, "
+        f"p95 {percentile(ind, 95) * 1000:.0f} ms; questions never shown one: {outcome.no_indicator}"
+    )
+    print(f"Slack calls: {outcome.calls}; 429s by method: {dict(sorted(outcome.rate_limited.items()))}")
+    print(f"requests that ignored Retry-After: {len(outcome.retry_after_ignored)}")
+    for line in outcome.retry_after_ignored[:10]:
+        print(f"  {line}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--smoke", action="store_true", help="two unpaced questions in two channels (CI)")
+    parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--channels", type=int, default=20)
+    parser.add_argument("--unpaced", action="store_true", help="local_glean answers as fast as it can")
+    args = parser.parse_args(argv)
+    count = 2 if args.smoke else max(1, min(args.questions, 1000))
+    channels = 2 if args.smoke else max(1, min(args.channels, 100))
+    pace = OFF if args.smoke or args.unpaced else REALISTIC
+    outcome = run(count, channels, pace)
+    report(outcome, pace, channels)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

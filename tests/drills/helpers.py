@@ -1,0 +1,89 @@
+"""Shared pieces of the fault drills: worker processes, process liveness, and what the asker sees in Slack."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bench.harness import BotProcess
+from slack_sandbox import Sandbox
+from tests.bot.conftest import Bot, bot_env
+
+QUESTION = "What are the company holidays in 2025?"
+FAST_RECOVERY = {"GLEANBOT_JOB_HEARTBEAT_S": "1", "GLEANBOT_MAINTENANCE_INTERVAL_S": "1"}
+"""A worker that dies is noticed within seconds (3 missed 1 s heartbeats + a 1 s maintenance pass)."""
+
+
+class Workers:
+    """`gleanbot worker` subprocesses (real forking RQ workers) started by a test, all killed at its end."""
+
+    def __init__(self) -> None:
+        self.started: list[BotProcess] = []
+
+    def start(self, bot: Bot, **extra: str) -> BotProcess:
+        env = bot_env(bot.sandbox, bot.glean, bot.settings.redis_url, **FAST_RECOVERY, **extra)
+        worker = BotProcess(["worker"], env)
+        self.started.append(worker)
+        worker.wait_event("starting")
+        return worker
+
+    def events(self, name: str) -> list[dict[str, Any]]:
+        return [record for worker in self.started for record in worker.events(name)]
+
+    def stop_all(self) -> None:
+        for worker in self.started:
+            worker.kill()
+            worker.stop()
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting to be reaped does not count)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def bot_messages(sandbox: Sandbox, ts: str, channel: str = "C_GENERAL") -> list[dict[str, Any]]:
+    """What the asker sees from the bot in the question's thread, oldest first."""
+    return [
+        m for m in sandbox.messages(channel, thread_ts=ts) if m.get("user") == "UBOT" and m.get("ts") != ts
+    ]
+
+
+def is_complete_answer(sandbox: Sandbox, message: dict[str, Any], channel: str = "C_GENERAL") -> bool:
+    """A finished answer: its stream stopped (or it was posted whole) and it ends with the feedback buttons
+    (after the Sources, when Glean cited any)."""
+    finished = sandbox.stream_state(channel, message["ts"]) in ("stopped", None)
+    return (
+        finished and not is_notice(message) and "feedback_buttons" in json.dumps(message.get("blocks") or [])
+    )
+
+
+def is_notice(message: dict[str, Any]) -> bool:
+    return str(message.get("text", "")).startswith(":warning:")
+
+
+def reactions(sandbox: Sandbox, ts: str, channel: str = "C_GENERAL") -> list[str]:
+    message = sandbox.message(channel, ts) or {}
+    return [r["name"] for r in message.get("reactions") or []]
+
+
+def diagnose(bot: Bot, workers: Workers, **asked: dict[str, Any]) -> str:
+    """What to print when a drill fails: each question's thread, the RQ jobs, the workers' logs."""
+    lines = []
+    for name, message in asked.items():
+        thread = [
+            (m["ts"], m["text"][:50], bot.sandbox.stream_state("C_GENERAL", m["ts"]))
+            for m in bot_messages(bot.sandbox, message["ts"])
+        ]
+        lines.append(f"{name} {message['ts']}: {thread}")
+    lines.append(f"queued: {bot.queue.job_ids}")
+    for registry in ("started_job_registry", "failed_job_registry", "scheduled_job_registry"):
+        lines.append(f"{registry}: {getattr(bot.queue, registry).get_job_ids()}")
+    for worker in workers.started:
+        lines.append(f"--- worker {worker.pid} exit {worker.popen.poll()}")
+        lines += [line.rstrip()[:400] for line in worker.log.lines[-40:]]
+    return "\n".join(lines)

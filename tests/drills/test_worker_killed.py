@@ -1,0 +1,111 @@
+"""Drill: a worker is SIGKILLed while it streams an answer into Slack.
+
+Real forking `gleanbot worker` processes, local_glean paced so the answer streams for a few seconds. The
+asker must end with exactly one answer (the half-streamed one removed, then answered again by another
+worker), or, with no retry left, a notice to ask again; never two answers, never silence.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.harness import BotProcess, children
+from local_glean import LocalGlean
+from local_glean.config import LocalGleanConfig
+from local_glean.pacing import Pace
+from tests.bot.conftest import Bot
+from tests.drills.helpers import (
+    QUESTION,
+    Workers,
+    alive,
+    bot_messages,
+    is_complete_answer,
+    is_notice,
+    reactions,
+)
+
+PACE = Pace(first_token_ms=200, tokens_per_s=40.0)  # this answer streams for about 5 s
+
+
+@pytest.fixture
+def glean(tmp_path: Path) -> Iterator[LocalGlean]:
+    """local_glean paced like a live Glean, so there is a mid-stream to kill the worker in."""
+    server = LocalGlean(LocalGleanConfig(data_dir=tmp_path / "glean", faults_enabled=True, pace=PACE))
+    server.start()
+    yield server
+    server.stop()
+
+
+def _kill_mid_stream(bot: Bot, worker: BotProcess, ts: str) -> dict[str, Any]:
+    """Wait until the answer is partly visible, SIGKILL the worker (its parent process only, as an OOM kill
+    or `kill -9 <pid>` would), and return the half-streamed message."""
+    partial: dict[str, Any] = bot.sandbox.wait_for(
+        lambda: next(
+            (
+                m
+                for m in bot_messages(bot.sandbox, ts)
+                if bot.sandbox.stream_state("C_GENERAL", m["ts"]) == "streaming" and len(m["text"]) > 20
+            ),
+            None,
+        ),
+        timeout_s=20,
+    )
+    forked = children(worker.pid)  # the job process and RQ's scheduler
+    assert forked
+    worker.kill(signal.SIGKILL)
+    worker.popen.wait(5)
+    # Nothing the dead worker forked goes on: an orphaned job would race the retry and answer twice.
+    bot.sandbox.wait_for(lambda: not any(alive(pid) for pid in forked), timeout_s=5)
+    return partial
+
+
+def test_killed_worker_answer_is_removed_and_answered_again_once(
+    make_bot: Callable[..., Bot], workers: Workers
+) -> None:
+    bot = make_bot(GLEANBOT_JOB_RETRIES="1")
+    question = bot.ask(QUESTION)
+    first = workers.start(bot)
+    partial = _kill_mid_stream(bot, first, question["ts"])
+    assert bot.sandbox.stream_state("C_GENERAL", partial["ts"]) == "streaming"
+
+    workers.start(bot)  # another worker finds the abandoned answer and runs it again
+    [reply] = bot.sandbox.wait_for(
+        lambda: (
+            (r := bot_messages(bot.sandbox, question["ts"]))
+            and all(is_complete_answer(bot.sandbox, m) for m in r)
+            and r
+        ),
+        timeout_s=30,
+    )
+    assert reply["ts"] != partial["ts"]
+    assert bot.sandbox.message("C_GENERAL", partial["ts"]) is None  # the half answer is gone
+    assert not is_notice(reply)
+    assert reply["text"].startswith(partial["text"][:20])  # the same answer, whole this time
+    assert bot.sandbox.wait_for(lambda: "eyes" not in reactions(bot.sandbox, question["ts"]), timeout_s=5)
+    assert bot.store.answer_state("T0SANDBOX", "C_GENERAL", question["ts"])["status"] == "done"
+
+
+def test_killed_worker_with_no_retry_left_tells_the_asker_once(
+    make_bot: Callable[..., Bot], workers: Workers
+) -> None:
+    bot = make_bot(GLEANBOT_JOB_RETRIES="0")
+    question = bot.ask(QUESTION)
+    first = workers.start(bot)
+    partial = _kill_mid_stream(bot, first, question["ts"])
+
+    workers.start(bot)
+    [notice] = bot.sandbox.wait_for(
+        lambda: [m for m in bot_messages(bot.sandbox, question["ts"]) if is_notice(m)], timeout_s=30
+    )
+    assert "stopped unexpectedly" in notice["text"] and "ask again" in notice["text"]
+    # The half answer does not stay behind as if it were still being written.
+    assert bot.sandbox.wait_for(lambda: bot.sandbox.message("C_GENERAL", partial["ts"]) is None, timeout_s=5)
+    assert bot_messages(bot.sandbox, question["ts"]) == [notice]
+    assert bot.sandbox.wait_for(lambda: "eyes" not in reactions(bot.sandbox, question["ts"]), timeout_s=5)
+    assert not workers.events("answered")
+    assert bot.store.answer_state("T0SANDBOX", "C_GENERAL", question["ts"])["status"] == "failed"
