@@ -1,0 +1,20 @@
+# One image for every gleanbot process: the app (`gleanbot http` or `gleanbot socket`) and its workers
+# (`gleanbot worker`). See docker-compose.yml for how they run together with Redis.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY . .
+RUN pip install . && useradd --system --uid 10001 --no-create-home gleanbot
+
+# Settings come from the environment only (no .env file is copied into the image: see .dockerignore).
+USER gleanbot
+ENV PORT=3000
+EXPOSE 3000
+# Platforms send SIGTERM on shutdown: the app stops serving, a worker finishes the answer in progress first.
+STOPSIGNAL SIGTERM
+CMD ["gleanbot", "http"]
