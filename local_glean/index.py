@@ -230,19 +230,14 @@ class Index:
 
     def column_matching(self, columns: str, term: str, rowids: Iterable[int]) -> set[int]:
         """Which of `rowids` contain `term` in the given columns ("title", "heading body", ...)."""
-        ids = sorted(set(rowids))
-        if not ids:
-            return set()
-        placeholders = ",".join("?" * len(ids))
-        with self._lock:
-            rows = self._db.execute(
-                f"SELECT rowid FROM passages WHERE passages MATCH ? AND rowid IN ({placeholders})",
-                (f'{{{columns}}} : "{term}"', *ids),
-            ).fetchall()
-        return {r[0] for r in rows}
+        return self._matching(f'{{{columns}}} : "{term}"', rowids)
 
     def near_matching(self, first: str, second: str, rowids: Iterable[int], distance: int = 2) -> set[int]:
         """Which of `rowids` contain both terms within `distance` words of each other (any order)."""
+        return self._matching(f'NEAR("{first}" "{second}", {distance})', rowids)
+
+    def _matching(self, expression: str, rowids: Iterable[int]) -> set[int]:
+        """Which of `rowids` match an FTS5 query expression."""
         ids = sorted(set(rowids))
         if not ids:
             return set()
@@ -250,7 +245,7 @@ class Index:
         with self._lock:
             rows = self._db.execute(
                 f"SELECT rowid FROM passages WHERE passages MATCH ? AND rowid IN ({placeholders})",
-                (f'NEAR("{first}" "{second}", {distance})', *ids),
+                (expression, *ids),
             ).fetchall()
         return {r[0] for r in rows}
 
