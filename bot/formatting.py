@@ -320,6 +320,10 @@ def public_answer_messages(
     return messages
 
 
+PRIVATE_NOTE = "Only you can see this answer."
+PRIVATE_NOTE_THEIR_ACCESS = "Only you can see this answer: it may use documents only you can access."
+
+
 def private_answer_messages(
     markdown: str,
     sources: Sequence[Source],
@@ -327,8 +331,12 @@ def private_answer_messages(
     *,
     start_over: StartOver | None = None,
     share_text: str = "Share to thread",
+    with_their_access: bool = True,
 ) -> list[SlackMessage]:
-    """The final private (ephemeral) answer: mrkdwn sections, Sources, and a "Share to thread" button."""
+    """The final private (ephemeral) answer: mrkdwn sections, Sources, and a "Share to thread" button.
+
+    `with_their_access`: Glean acted as the asker, so the answer may hold what only they may read.
+    """
     body = (
         link_citations(markdown_to_mrkdwn(markdown), sources, mrkdwn=True)
         if markdown
@@ -341,7 +349,7 @@ def private_answer_messages(
     ]
     tail = [
         *sources_blocks(sources),
-        _context("Only you can see this answer: it may use documents only you can access."),
+        _context(PRIVATE_NOTE_THEIR_ACCESS if with_their_access else PRIVATE_NOTE),
         share_block(share_id, share_text),
         feedback_block(start_over),
     ]

@@ -119,6 +119,7 @@ def _run(
             slack_api_url=context.settings().slack_api_url,
             share_id=share_id,
             start_over=start_over,
+            with_their_access=job.act_as is not None,
         )
     elif job.visibility == "private":
         writer = PrivateWriter(
@@ -128,6 +129,7 @@ def _run(
             user_id=job.user_id,
             share_id=share_id,
             start_over=start_over,
+            with_their_access=job.act_as is not None,
         )
     else:
         writer = PublicWriter(

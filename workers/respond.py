@@ -81,8 +81,15 @@ class ResponseWriter:
     """
 
     def __init__(
-        self, response_url: str, *, slack_api_url: str, share_id: str, start_over: StartOver | None = None
+        self,
+        response_url: str,
+        *,
+        slack_api_url: str,
+        share_id: str,
+        start_over: StartOver | None = None,
+        with_their_access: bool = True,
     ) -> None:
+        self._with_their_access = with_their_access
         self._url = response_url
         self._api = slack_api_url
         self._share_id = share_id
@@ -97,7 +104,12 @@ class ResponseWriter:
 
     def finish(self, markdown: str, sources: Sequence[Source]) -> None:
         messages = private_answer_messages(
-            markdown, sources, self._share_id, start_over=self._start_over, share_text="Share to channel"
+            markdown,
+            sources,
+            self._share_id,
+            start_over=self._start_over,
+            share_text="Share to channel",
+            with_their_access=self._with_their_access,
         )
         if not post_messages(self._url, self._api, messages, replace_first=True):
             raise ConnectionError("Slack did not accept the answer at the command's response_url")

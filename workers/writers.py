@@ -293,6 +293,7 @@ class PrivateWriter:
         user_id: str,
         share_id: str,
         start_over: StartOver | None = None,
+        with_their_access: bool = True,
     ) -> None:
         self._start_over = start_over
         self._client = client
@@ -300,6 +301,7 @@ class PrivateWriter:
         self._thread_ts = thread_ts
         self._user_id = user_id
         self._share_id = share_id
+        self._with_their_access = with_their_access
         self._text = ""
 
     @property
@@ -311,7 +313,11 @@ class PrivateWriter:
 
     def finish(self, markdown: str, sources: Sequence[Source]) -> None:
         for message in private_answer_messages(
-            markdown, sources, self._share_id, start_over=self._start_over
+            markdown,
+            sources,
+            self._share_id,
+            start_over=self._start_over,
+            with_their_access=self._with_their_access,
         ):
             self._client.chat_postEphemeral(
                 channel=self._channel_id,

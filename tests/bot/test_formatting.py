@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from bot.formatting import (
@@ -87,3 +88,13 @@ def test_prefilter_skips_obvious_non_questions() -> None:
         assert prefilter(text) is not None, text
     for text in ["what is the holiday policy?", "how do I reset my VPN password", "where's the deck"]:
         assert prefilter(text) is None, text
+
+
+def test_a_private_answer_says_it_may_hold_the_askers_documents_only_when_glean_acted_as_them() -> None:
+    def notes(with_their_access: bool) -> str:
+        messages = private_answer_messages("Answer.", SOURCES, "share1", with_their_access=with_their_access)
+        return json.dumps([m.blocks for m in messages])
+
+    assert "documents only you can access" in notes(True)
+    assert "documents only you can access" not in notes(False)
+    assert "Only you can see this answer." in notes(False)
