@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,33 +27,29 @@ class Deps:
 
 def _retry_num(request: BoltRequest) -> str | None:
     values = request.headers.get("x-slack-retry-num") or []
-    return values[0] if values else None
+    # Bolt turns Socket Mode's `retry_attempt: 0` into the header "0": a first delivery, as over HTTP.
+    return values[0] if values and values[0] != "0" else None
 
 
 def register_listeners(app: App, deps: Deps) -> None:
     """Events are acked by Bolt before these run (process_before_response=False); actions ack first."""
 
-    @app.event("message")
-    def on_message(
-        body: dict[str, Any],
-        event: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-        request: BoltRequest,
-    ) -> None:
-        incoming = Incoming.from_event("message", body, event, _retry_num(request))
-        deps.intake.handle(incoming, client, context.bot_user_id)
+    def on_event(kind: str) -> Callable[..., None]:
+        # A mention arrives as both `app_mention` and `message`; intake answers it once, whichever is first.
+        def listener(
+            body: dict[str, Any],
+            event: dict[str, Any],
+            context: BoltContext,
+            client: WebClient,
+            request: BoltRequest,
+        ) -> None:
+            incoming = Incoming.from_event(kind, body, event, _retry_num(request))
+            deps.intake.handle(incoming, client, context.bot_user_id)
 
-    @app.event("app_mention")
-    def on_mention(
-        body: dict[str, Any],
-        event: dict[str, Any],
-        context: BoltContext,
-        client: WebClient,
-        request: BoltRequest,
-    ) -> None:
-        incoming = Incoming.from_event("app_mention", body, event, _retry_num(request))
-        deps.intake.handle(incoming, client, context.bot_user_id)
+        return listener
+
+    for kind in ("message", "app_mention"):
+        app.event(kind)(on_event(kind))
 
     @app.action(SHARE_ACTION_ID)
     def on_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
