@@ -29,19 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.harness import (
-    BotProcess,
-    RedisServer,
-    bot_env,
-    machine,
-    percentile,
-    start_glean,
-    start_http,
-    start_sandbox,
-    stopping,
-    wait_until,
-)
+from bench.harness import machine, percentile, stopping
 from local_glean.pacing import Pace
+from local_stack.checks import wait_until
+from local_stack.env import bot_env
+from local_stack.parts import start_glean, start_sandbox
+from local_stack.processes import GleanbotProcess, start_http
+from local_stack.redis_server import RedisServer
 from slack_sandbox import Call, Sandbox
 
 PACE = Pace(first_token_ms=800, tokens_per_s=40.0)
@@ -161,7 +155,7 @@ def run(count: int, streaming: bool, pace: Pace) -> list[Sample]:
         env = bot_env(sb, glean.base_url, redis_server.url, GLEANBOT_STREAMING=str(streaming).lower())
         with stopping(redis_server.kill, sb.stop, glean.stop):
             http = start_http(env, sb)
-            worker = BotProcess(["worker"], env)
+            worker = GleanbotProcess(["worker"], env)
             with stopping(http.stop, worker.stop):
                 worker.wait_event("starting")
                 measure_one(sb, lines, QUESTIONS[-1])  # warm-up: first imports and connections, not counted

@@ -29,9 +29,9 @@ import httpx
 from glean.api_client import Glean as SdkGlean
 from glean.api_client import models as sdk_models
 
-from bench.harness import LineLog
 from glean_chat import Glean, models, utils
 from local_glean.config import SAMPLE_DOCS_DIR
+from local_stack.processes import LineLog
 
 QUESTION = "What are the company holidays and what do contractors get?"
 LONG_QUESTION = "What is the archive retention schedule for records storage?"

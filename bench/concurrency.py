@@ -24,20 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.harness import (
-    BotProcess,
-    RedisServer,
-    bot_env,
-    ignored_retry_after,
-    machine,
-    percentile,
-    start_glean,
-    start_http,
-    start_sandbox,
-    stopping,
-    wait_until,
-)
+from bench.harness import machine, percentile, stopping
 from local_glean.pacing import OFF, Pace
+from local_stack.checks import ignored_retry_after, wait_until
+from local_stack.env import bot_env
+from local_stack.parts import start_glean, start_sandbox
+from local_stack.processes import GleanbotProcess, start_http
+from local_stack.redis_server import RedisServer
 from slack_sandbox import Sandbox
 
 REALISTIC = Pace(first_token_ms=800, tokens_per_s=40.0)
@@ -119,7 +112,7 @@ def run(count: int, channels: int, pace: Pace) -> Outcome:
         env = bot_env(sb, glean.base_url, redis_server.url)
         with stopping(redis_server.kill, sb.stop, glean.stop):
             http = start_http(env, sb)
-            workers = [BotProcess(["worker"], env) for _ in range(WORKERS)]
+            workers = [GleanbotProcess(["worker"], env) for _ in range(WORKERS)]
             with stopping(http.stop, *(w.stop for w in workers)):
                 for worker in workers:
                     worker.wait_event("starting")

@@ -24,20 +24,13 @@ from pathlib import Path
 
 import redis
 
-from bench.harness import (
-    BotProcess,
-    RedisServer,
-    bot_env,
-    children,
-    machine,
-    rss_bytes,
-    start_glean,
-    start_http,
-    start_sandbox,
-    stopping,
-    wait_until,
-)
-from bot.jobs import RESULT_TTL_S
+from bench.harness import machine, stopping
+from core.contract import RESULT_TTL_S
+from local_stack.checks import wait_until
+from local_stack.env import bot_env
+from local_stack.parts import start_glean, start_sandbox
+from local_stack.processes import GleanbotProcess, children, rss_bytes, start_http
+from local_stack.redis_server import RedisServer
 
 QUESTIONS = (
     "What are the company holidays in 2025?",
@@ -126,7 +119,7 @@ def run(count: int) -> Footprint:
             for channel in CHANNELS[1:]:
                 sb.add_channel(channel, name=channel.lower())
             http = start_http(env, sb)
-            worker = BotProcess(["worker"], env)
+            worker = GleanbotProcess(["worker"], env)
             with stopping(http.stop, worker.stop):
                 worker.wait_event("starting")
                 time.sleep(1.0)  # let the worker register itself before the baseline

@@ -24,17 +24,12 @@ from pathlib import Path
 
 from rq import Queue
 
-from bench.harness import (
-    BotProcess,
-    RedisServer,
-    bot_env,
-    machine,
-    percentile,
-    start_glean,
-    start_sandbox,
-    stopping,
-    wait_until,
-)
+from bench.harness import machine, percentile, stopping
+from local_stack.checks import wait_until
+from local_stack.env import bot_env
+from local_stack.parts import start_glean, start_sandbox
+from local_stack.processes import GleanbotProcess
+from local_stack.redis_server import RedisServer
 from slack_sandbox import Sandbox, sign
 
 SENDERS = 48
@@ -162,7 +157,7 @@ class Phase:
 
 
 def run_phase(
-    http: BotProcess, sb: Sandbox, queue: Queue, port: int, rate: float, events: list[Outgoing]
+    http: GleanbotProcess, sb: Sandbox, queue: Queue, port: int, rate: float, events: list[Outgoing]
 ) -> Phase:
     log_before = len(http.events_like("message_"))
     jobs_before = queue.count
@@ -223,7 +218,7 @@ def run(rates: Sequence[float], seconds: float) -> tuple[list[Phase], int]:
                 batches.append(make_events(sb, count, offset))
                 offset += count
             env = bot_env(sb, glean.base_url, redis_server.url, GLEAN_RETRY_S="0")
-            http = BotProcess(["http"], env)
+            http = GleanbotProcess(["http"], env)
             with stopping(http.stop):
                 port = int(str(http.wait_event("listening")["port"]))
                 queue = Queue("gleanbot", connection=redis_server.client())

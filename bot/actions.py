@@ -8,9 +8,9 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.formatting import Source, public_answer_messages
-from bot.logs import log_event
-from bot.store import Store
+from core.blocks import Source, public_answer_messages
+from core.logs import log_event
+from core.store import Store
 
 __all__ = ["handle_feedback", "handle_share"]
 

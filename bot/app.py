@@ -7,14 +7,14 @@ from rq import Queue
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.clients import make_glean, make_slack_client
 from bot.commands import Commands
 from bot.decide import Decider
 from bot.intake import Intake
-from bot.jobs import make_queue, open_rq_redis
 from bot.listeners import Deps, register_listeners
-from bot.settings import Settings
-from bot.store import Store, open_redis
+from core.clients import make_glean, make_slack_client
+from core.contract import make_queue, open_rq_redis
+from core.settings import Settings
+from core.store import Store, open_redis
 from glean_chat.utils import NO_RETRIES
 
 __all__ = ["ASK_TIMEOUT_S", "build_app"]

@@ -19,16 +19,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.command_parse import USAGE, ParsedCommand, parse_command
-from bot.formatting import StartOver
-from bot.intake import NOTICE_EXTERNAL, NOTICE_NO_EMAIL, NOTICE_OFF, NOTICE_QUEUE_DOWN
-from bot.jobs import AnswerJob, enqueue_answer
-from bot.logs import log_event
-from bot.ownership import start_over_refusal
-from bot.settings import Settings
-from bot.slack_ops import asker_email, is_external
-from bot.store import Store
-from bot.tasks import CommandJob, enqueue_command
-from bot.timezones import user_time
+from core.blocks import StartOver
+from core.contract import AnswerJob, CommandJob, enqueue_answer, enqueue_command
+from core.logs import log_event
+from core.notices import NOTICE_EXTERNAL, NOTICE_NO_EMAIL, NOTICE_OFF, NOTICE_QUEUE_DOWN
+from core.ownership import start_over_refusal
+from core.settings import Settings
+from core.slack_ops import asker_email, is_external
+from core.store import Store
+from core.timezones import user_time
 
 __all__ = ["CLEAR_ALL_CANCEL_ACTION_ID", "CLEAR_ALL_CONFIRM_ACTION_ID", "Commands"]
 

@@ -7,8 +7,8 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from bot.logs import log_event
 from bot.prefilter import prefilter
+from core.logs import log_event
 from glean_chat import Glean
 from glean_chat.errors import GleanError
 from glean_chat.utils import RetryConfig

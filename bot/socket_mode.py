@@ -10,8 +10,8 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.app import build_app
-from bot.logs import log_event
-from bot.settings import Settings
+from core.logs import log_event
+from core.settings import Settings
 
 __all__ = ["SocketModeRefused", "connect_socket_mode", "run_socket_mode"]
 

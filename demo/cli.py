@@ -13,10 +13,10 @@ from pathlib import Path
 from types import FrameType
 
 from demo.check import CheckFailed, run_check
-from demo.redis_server import RedisUnavailable
-from demo.stack import DEFAULT_UI_PORT, DemoOptions, Stack, StackError
 from local_glean.config import SAMPLE_DOCS_DIR
 from local_glean.pacing import PRESETS
+from local_stack.redis_server import RedisUnavailable
+from local_stack.stack import DEFAULT_UI_PORT, Stack, StackError, StackOptions
 
 __all__ = ["main"]
 
@@ -80,12 +80,12 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
     raise _Stop(signal.Signals(signum).name)
 
 
-def _options(args: argparse.Namespace) -> DemoOptions:
+def _options(args: argparse.Namespace) -> StackOptions:
     if args.workers < 1:
         raise ValueError("--workers must be at least 1")
     if not args.docs.is_dir():
         raise ValueError(f"--docs: no such folder: {args.docs}")
-    return DemoOptions(
+    return StackOptions(
         port=DEFAULT_UI_PORT if args.port is None else args.port,
         port_required=args.port is not None,
         act_as=args.act_as,
@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             dead = stack.dead_child()
             if dead is not None:
                 failed = True
-                print(f"gleanbot demo: {dead.name} stopped unexpectedly:\n{dead.tail()}", file=sys.stderr)
+                print(f"gleanbot demo: {dead}", file=sys.stderr)
                 return 1
     except (KeyboardInterrupt, _Stop):
         print("\ngleanbot demo: stopping…", flush=True)

@@ -164,3 +164,27 @@ class EventSource:
             raise KeyError(f"no event {event_id} was delivered")
         attempts = [d.retry_num or 0 for d in self._deliverer.records("event") if d.event_id == event_id]
         return self.send(envelope, retry_num=max(attempts, default=0) + 1, retry_reason=reason)
+
+    def deliver_raw(self, payload: JsonDict, retry_num: int | None, retry_reason: str | None) -> Delivery:
+        """Sign and POST an envelope as-is (a bare `event` dict gets a fresh envelope)."""
+        is_envelope = payload.get("type") in ("event_callback", "url_verification")
+        envelope = payload if is_envelope else self.wrap_bare(payload)
+        return self.send(envelope, retry_num=retry_num, retry_reason=retry_reason)
+
+    def redeliver_last(self, reason: str, event_type: str | None) -> Delivery:
+        """Slack's retry of the last event envelope sent (optionally the last of one event type)."""
+        for delivery in reversed(self._deliverer.records("event")):
+            if delivery.event_id and (event_type is None or delivery.event_type == event_type):
+                return self.redeliver(delivery.event_id, reason)
+        raise LookupError("no event has been delivered yet")
+
+    def verify_url(self) -> bool:
+        """Slack's `url_verification` handshake against the bot: True if the challenge came back."""
+        challenge = shapes.trigger_id()
+        envelope = {
+            "token": self._config.verification_token,
+            "challenge": challenge,
+            "type": "url_verification",
+        }
+        delivery = self.deliver_raw(envelope, None, None)
+        return delivery.ok and challenge in delivery.response_body

@@ -7,19 +7,21 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from . import shapes
 from .api_base import ApiContext
 from .config import SandboxConfig
 from .delivery import Deliverer, Delivery
+from .directory import add_channel, add_user, seed
 from .events import EventSource
 from .files import FileStore
 from .interactive import Interactions
+from .people import People
 from .ratelimit import RateLimiter
 from .responses import ResponseUrls
 from .server import SandboxServer
 from .socket_mode import SocketMode
 from .state import Workspace
 from .ui_api import UiApi
+from .ui_view import UiParts
 from .webapi import Call, WebApi
 
 JsonDict = dict[str, Any]
@@ -42,8 +44,18 @@ class Sandbox:
         self._interactions = Interactions(self.config, self.ws, self._deliverer, self._responses)
         self._server: SandboxServer | None = None
         self.socket_mode = SocketMode(self.config, self._deliverer, self._api)  # Socket Mode: socket_mode.py
-        self._ui = UiApi(self)
-        self._seed()
+        self.people = People(
+            self.config,
+            self.ws,
+            self._files,
+            self._events,
+            self._interactions,
+            started=lambda: self._server is not None,
+        )
+        self._ui = UiApi(
+            UiParts(self.config, self.ws, self._files, self.people, self._limiter, self._deliverer)
+        )
+        seed(self.config, self.ws)
 
     # ---- lifecycle and addresses ------------------------------------------------------------------------
 
@@ -101,114 +113,15 @@ class Sandbox:
 
     # ---- workspace setup --------------------------------------------------------------------------------
 
-    def add_user(
-        self,
-        user_id: str,
-        *,
-        name: str | None = None,
-        real_name: str | None = None,
-        email: str | None = None,
-        tz: str = "America/Los_Angeles",
-        tz_label: str = "Pacific Daylight Time",
-        tz_offset: int = -25200,
-        is_bot: bool = False,
-        team_id: str | None = None,
-    ) -> JsonDict:
-        short = name or user_id.removeprefix("U_").lower()
-        user = shapes.user_object(
-            self.config,
-            user_id=user_id,
-            name=short,
-            real_name=real_name or short.title(),
-            email=email,
-            tz=tz,
-            tz_label=tz_label,
-            tz_offset=tz_offset,
-            is_bot=is_bot,
-            team_id=team_id,
-        )
-        self.ws.add_user(user)
-        return copy.deepcopy(user)
+    def add_user(self, user_id: str, **fields: Any) -> JsonDict:
+        """Add a person (see `directory.add_user` for the fields)."""
+        return add_user(self.config, self.ws, user_id, **fields)
 
-    def add_channel(
-        self,
-        channel_id: str,
-        *,
-        name: str | None = None,
-        is_private: bool = False,
-        is_im: bool = False,
-        is_mpim: bool = False,
-        is_ext_shared: bool = False,
-        members: Iterable[str] | None = None,
-        bot_is_member: bool = True,
-        user: str | None = None,
-    ) -> JsonDict:
-        """Add a conversation. `members` are users (default: every human for a public channel); for an IM,
-        `user` is the human on the other side."""
-        if is_im and not user:
-            raise ValueError("an IM needs `user`")
-        people = set(members) if members is not None else set()
-        if members is None and not (is_private or is_im or is_mpim):
-            people = {
-                u
-                for u, data in self.ws.users.items()
-                if not data["is_bot"] and data["team_id"] == self.config.team_id
-            }
-        if is_im and user:
-            people.add(user)
-        if bot_is_member:
-            people.add(self.config.bot_user_id)
-        channel = shapes.conversation_object(
-            channel_id=channel_id,
-            name=None if is_im else (name or channel_id.split("_", 1)[-1].lower()),
-            is_private=is_private,
-            is_im=is_im,
-            is_mpim=is_mpim,
-            is_ext_shared=is_ext_shared,
-            im_user=user,
-            creator=user or "U_ALICE",
-        )
-        self.ws.add_channel(channel, people)
-        return copy.deepcopy(channel)
-
-    def _seed(self) -> None:
-        self.add_user(self.config.bot_user_id, name=self.config.bot_name, real_name="Glean Bot", is_bot=True)
-        self.add_user("U_ALICE", email="alice@example.com")
-        self.add_user(
-            "U_BOB",
-            email="bob@example.com",
-            tz="America/New_York",
-            tz_label="Eastern Daylight Time",
-            tz_offset=-14400,
-        )
-        self.add_user(
-            "U_EXT",
-            name="carol",
-            email="carol@partner.example",
-            tz="Europe/London",
-            tz_label="British Summer Time",
-            tz_offset=3600,
-            team_id="T0PARTNER",
-        )
-        self.add_channel("C_GENERAL", name="general", members=["U_ALICE", "U_BOB"])
-        self.add_channel("G_PRIVATE", name="private", is_private=True, members=["U_ALICE"])
-        self.add_channel("C_SHARED", name="shared", is_ext_shared=True, members=["U_ALICE", "U_EXT"])
-        self.add_channel("D_ALICE", is_im=True, user="U_ALICE")
+    def add_channel(self, channel_id: str, **fields: Any) -> JsonDict:
+        """Add a conversation (see `directory.add_channel` for the fields)."""
+        return add_channel(self.config, self.ws, channel_id, **fields)
 
     # ---- users acting -----------------------------------------------------------------------------------
-
-    def _channel_for(self, user: str, channel: str) -> str:
-        if user not in self.ws.users:
-            raise ValueError(f"unknown user {user}")
-        channel_id = self.ws.resolve_channel(channel)
-        if channel_id is None:
-            raise ValueError(f"unknown channel {channel}")
-        if not self.ws.is_member(channel_id, user):
-            if self.ws.channels[channel_id].get("is_private"):
-                raise ValueError(f"{user} is not in {channel_id}")
-            with self.ws.lock:
-                self.ws.members[channel_id].add(user)  # joining a public channel is free
-        return channel_id
 
     def post_message(
         self,
@@ -221,38 +134,12 @@ class Sandbox:
         blocks: list[JsonDict] | None = None,
     ) -> JsonDict:
         """A user posts; delivers `message` (and `app_mention` for `<@BOT>`) and returns the message."""
-        channel_id = self._channel_for(user, channel)
-        kind = self.ws.channel_type(channel_id)
-        with self.ws.lock:
-            data = shapes.user_message(
-                self.config,
-                user=user,
-                text=text,
-                ts=self.ws.clock.next(),
-                team=self.ws.users[user]["team_id"],
-            )
-            if blocks is not None:
-                data["blocks"] = blocks
-            if thread_ts:
-                data["thread_ts"] = thread_ts
-            shared = [self._files.share(_file_id(f), channel_id, kind) for f in files or ()]
-            if shared:
-                data.update(
-                    {"subtype": "file_share", "files": shared, "upload": False, "display_as_bot": False}
-                )
-            message = self.ws.add_message(channel_id, data)
-        self._events.user_message(message)
-        return message.public()
+        return self.people.post_message(user, channel, text, thread_ts, files, blocks=blocks)
 
     def create_file(
         self, user: str, name: str, content: bytes, mimetype: str | None = None, title: str | None = None
     ) -> JsonDict:
-        """Store a file on the file host (not shared anywhere yet) and return its Slack file object."""
-        if self._server is None:
-            raise RuntimeError("Sandbox.start() first: file URLs need the server's port")
-        return self._files.add(
-            file_id=self.ws.new_id("F"), user=user, name=name, content=content, mimetype=mimetype, title=title
-        )
+        return self.people.create_file(user, name, content, mimetype, title)
 
     def upload_file(
         self,
@@ -266,39 +153,22 @@ class Sandbox:
         title: str | None = None,
     ) -> JsonDict:
         """A user shares a file: a `file_share` message event with `files[]`. Returns the message."""
-        file = self.create_file(user, name, content, mimetype, title)
-        return self.post_message(user, channel, text, thread_ts=thread_ts, files=[file["id"]])
+        return self.people.upload_file(user, channel, name, content, mimetype, text, thread_ts, title)
 
     def edit_message(self, user: str, channel: str, ts: str, text: str) -> JsonDict:
-        """A user edits their message: Slack sends a `message_changed` event."""
-        channel_id = self._channel_for(user, channel)
-        message = self.ws.get(channel_id, ts)
-        if message is None or message.data.get("user") != user:
-            raise ValueError(f"{user} has no message {ts} in {channel_id}")
-        with self.ws.lock:
-            previous = copy.deepcopy(message.data)
-            edited_ts = self.ws.clock.next()
-            message.data.update({"text": text, "blocks": shapes.rich_text_blocks(text)})
-            message.data["edited"] = {"user": user, "ts": edited_ts}
-        self._events.user_edit(message, previous, edited_ts)
-        return message.public()
+        return self.people.edit_message(user, channel, ts, text)
 
     def slash_command(self, user: str, channel: str, command: str, text: str = "") -> Delivery:
-        """Run `/command text`: a signed form POST; an immediate answer body is shown like Slack shows it."""
-        return self._interactions.slash_command(user, self._channel_for(user, channel), command, text)
+        return self.people.slash_command(user, channel, command, text)
 
     def click(
         self, user: str, channel: str, message_ts: str, action_id: str, value: str | None = None
     ) -> Delivery:
-        """Click an interactive element of a message the user can see: a signed `block_actions` POST.
-
-        Raises ValueError if the user cannot see that message or it has no element with `action_id`.
-        """
-        return self._interactions.click(user, self._channel_for(user, channel), message_ts, action_id, value)
+        return self.people.click(user, channel, message_ts, action_id, value)
 
     def response_url(self, channel: str, user: str, thread_ts: str | None = None) -> str:
         """A fresh response_url for `user` in `channel`, for hand-made payloads (see `deliver_action`)."""
-        return self._interactions.response_url(self._resolve(channel), user, thread_ts)
+        return self._interactions.response_url(self.ws.require_channel(channel), user, thread_ts)
 
     def deliver_action(self, payload: JsonDict) -> Delivery:
         """Sign and POST a raw interactivity payload as-is, e.g. a forged click Slack would never send."""
@@ -310,41 +180,26 @@ class Sandbox:
         self, event_payload: JsonDict, retry_num: int | None = None, retry_reason: str | None = None
     ) -> Delivery:
         """Sign and POST an envelope as-is (a bare `event` dict gets a fresh envelope)."""
-        is_envelope = event_payload.get("type") in ("event_callback", "url_verification")
-        envelope = event_payload if is_envelope else self._events.wrap_bare(event_payload)
-        return self._events.send(envelope, retry_num=retry_num, retry_reason=retry_reason)
+        return self._events.deliver_raw(event_payload, retry_num, retry_reason)
 
     def redeliver_last(self, reason: str = "http_timeout", *, event_type: str | None = None) -> Delivery:
         """Slack's retry of the last event envelope sent (optionally the last of one event type)."""
-        for delivery in reversed(self._deliverer.records("event")):
-            if delivery.event_id and (event_type is None or delivery.event_type == event_type):
-                return self._events.redeliver(delivery.event_id, reason)
-        raise LookupError("no event has been delivered yet")
+        return self._events.redeliver_last(reason, event_type)
 
     def redeliver(self, event_id: str, reason: str = "http_timeout") -> Delivery:
         return self._events.redeliver(event_id, reason)
 
     def verify_url(self) -> bool:
         """Slack's `url_verification` handshake against `bot_url`: True if the challenge came back."""
-        challenge = shapes.trigger_id()
-        delivery = self.deliver(
-            {"token": self.config.verification_token, "challenge": challenge, "type": "url_verification"}
-        )
-        return delivery.ok and challenge in delivery.response_body
+        return self._events.verify_url()
 
     # ---- reading what happened --------------------------------------------------------------------------
-
-    def _resolve(self, channel: str) -> str:
-        channel_id = self.ws.resolve_channel(channel)
-        if channel_id is None:
-            raise ValueError(f"unknown channel {channel}")
-        return channel_id
 
     def messages(
         self, channel: str, thread_ts: str | None = None, *, include_replies: bool = False
     ) -> list[JsonDict]:
         """Visible messages, oldest first: the thread (parent first) if `thread_ts`, else the channel level."""
-        channel_id = self._resolve(channel)
+        channel_id = self.ws.require_channel(channel)
         found = (
             self.ws.thread(channel_id, thread_ts)
             if thread_ts
@@ -353,27 +208,27 @@ class Sandbox:
         return [m.public() for m in found]
 
     def message(self, channel: str, ts: str) -> JsonDict | None:
-        found = self.ws.get(self._resolve(channel), ts)
+        found = self.ws.get(self.ws.require_channel(channel), ts)
         return found.public() if found else None
 
     def stream_state(self, channel: str, ts: str) -> str | None:
         """ "streaming" or "stopped" for a streamed message, None otherwise."""
-        found = self.ws.get(self._resolve(channel), ts)
+        found = self.ws.get(self.ws.require_channel(channel), ts)
         return found.stream_state if found else None
 
     def stream_chunks(self, channel: str, ts: str) -> list[JsonDict]:
         """Task/plan chunks of a streamed message (latest state of each task id), for UIs and tests."""
-        found = self.ws.get(self._resolve(channel), ts)
+        found = self.ws.get(self.ws.require_channel(channel), ts)
         with self.ws.lock:
             return copy.deepcopy(found.chunks) if found else []
 
     def ephemerals(self, channel: str, user: str) -> list[JsonDict]:
-        return [m.public() for m in self.ws.ephemerals(self._resolve(channel), user)]
+        return [m.public() for m in self.ws.ephemerals(self.ws.require_channel(channel), user)]
 
     def thread_status(self, channel: str, thread_ts: str) -> JsonDict | None:
         """The assistant status shown under a thread ("is thinking..."), or None once cleared."""
         with self.ws.lock:
-            found = self.ws.statuses.get((self._resolve(channel), thread_ts))
+            found = self.ws.statuses.get((self.ws.require_channel(channel), thread_ts))
             return copy.deepcopy(found) if found else None
 
     def file(self, file_id: str) -> JsonDict | None:
@@ -443,7 +298,3 @@ class Sandbox:
         """Answer the next `count` calls of `method` with `error` (429 + Retry-After for "ratelimited")."""
         http_status = status if status is not None else (429 if error == "ratelimited" else 200)
         self._limiter.fail_next(method, error, count, retry_after_s, http_status)
-
-
-def _file_id(file: str | JsonDict) -> str:
-    return file if isinstance(file, str) else str(file["id"])

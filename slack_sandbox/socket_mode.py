@@ -20,15 +20,14 @@ import secrets
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .api_base import Params
 from .config import SandboxConfig
 from .delivery import MAX_SLACK_RETRIES, Deliverer, Delivery
+from .socket_envelopes import ENVELOPE_TYPES, Pending, envelope_delivery, make_envelope
 from .socket_link import Connection, ConnectionInfo
 from .webapi import WebApi
 from .websocket import CLOSE_GOING_AWAY, HandshakeError
@@ -40,18 +39,8 @@ LINK_PATH = "/link/"
 TICKET_TTL_S = 60.0
 """How long an `apps.connections.open` URL stays usable (Slack's are short-lived and single-use)."""
 APPROXIMATE_CONNECTION_TIME_S = 3600
-ENVELOPE_TYPES = {"event": "events_api", "command": "slash_commands", "action": "interactive"}
 APPS_CONNECTIONS_OPEN = "apps.connections.open"
 _ACCEPT_POLL_S = 0.05
-
-
-@dataclass
-class _Pending:
-    """An envelope waiting for its ack."""
-
-    event: threading.Event = field(default_factory=threading.Event)
-    acked: bool = False
-    payload: JsonDict | None = None
 
 
 class SocketMode:
@@ -63,7 +52,7 @@ class SocketMode:
         self._lock = threading.Condition()
         self._tickets: dict[str, float] = {}  # ticket -> expiry (monotonic)
         self._connections: list[Connection] = []
-        self._pending: dict[str, _Pending] = {}
+        self._pending: dict[str, Pending] = {}
         self._received: list[JsonDict] = []
         self._listener: socket.socket | None = None
         self._accept_thread: threading.Thread | None = None
@@ -284,20 +273,11 @@ class SocketMode:
             reason = delivery.error or "timeout"
 
     def _send_once(self, kind: str, payload: JsonDict, attempt: int, reason: str) -> Delivery:
-        envelope_id = str(uuid.uuid4())
-        envelope: JsonDict = {
-            "envelope_id": envelope_id,
-            "type": ENVELOPE_TYPES[kind],
-            "payload": payload,
-            "accepts_response_payload": kind != "event",
-        }
-        if kind == "event":
-            envelope.update({"retry_attempt": attempt, "retry_reason": reason})
-        body = json.dumps(envelope)
+        envelope_id, body = make_envelope(kind, payload, attempt, reason)
         started = time.monotonic()
         wait_s = self._config.delivery_timeout_s if self._config.delivery == "socket" else 0.0
         conn = self._wait_open(wait_s)
-        pending = _Pending()
+        pending = Pending()
         error: str | None = None
         if conn is None:
             error = "no_socket_connection"
@@ -312,21 +292,6 @@ class SocketMode:
             finally:
                 with self._lock:
                     self._pending.pop(envelope_id, None)
-        response_body = json.dumps(pending.payload) if pending.payload is not None else ""
         if error and error != "no_socket_connection":
             log.warning("slack_sandbox: %s envelope over Socket Mode failed: %s", kind, error)
-        return Delivery(
-            kind=kind,
-            payload=payload,
-            body=body,
-            headers={},
-            status=None if error else 200,
-            response_body=response_body,
-            response_headers={"content-type": "application/json"} if response_body else {},
-            error=error,
-            at=started,
-            elapsed_s=time.monotonic() - started,
-            retry_num=attempt or None,
-            transport="socket",
-            envelope_id=envelope_id,
-        )
+        return envelope_delivery(kind, payload, body, envelope_id, pending, error, started, attempt)

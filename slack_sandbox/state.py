@@ -129,6 +129,12 @@ class Workspace:
             self.members[channel_id] = set(members)
             self._messages.setdefault(channel_id, [])
 
+    def require_channel(self, ref: str) -> str:
+        """`resolve_channel`, or ValueError naming the unknown channel."""
+        if (channel_id := self.resolve_channel(ref)) is None:
+            raise ValueError(f"unknown channel {ref}")
+        return channel_id
+
     def resolve_channel(self, ref: str) -> str | None:
         """Map what a caller may pass as `channel` (id, name, #name, or a user id for their DM) to an id."""
         with self.lock:

@@ -22,14 +22,11 @@ import logging
 import threading
 import time
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from .files import HttpAnswer
-from .ui_view import SLASH_COMMANDS, can_see, is_home_human, versioned_snapshot
-
-if TYPE_CHECKING:
-    from .sandbox import Sandbox
+from .ui_view import SLASH_COMMANDS, UiParts, can_see, is_home_human, versioned_snapshot
 
 JsonDict = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -68,10 +65,10 @@ def _json(status: int, body: JsonDict) -> HttpAnswer:
 
 
 class UiApi:
-    """Serves the UI for one started `Sandbox`; `close()` releases waiting long polls."""
+    """Serves the UI over the sandbox's parts it uses; `close()` releases waiting long polls."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
-        self._sb = sandbox
+    def __init__(self, parts: UiParts) -> None:
+        self._sb = parts
         self._closing = threading.Event()
 
     def close(self) -> None:
@@ -176,9 +173,9 @@ class UiApi:
 
     def _file(self, file_id: str, user: str) -> HttpAnswer:
         self._person({"user": user})
-        data = self._sb.file(file_id)
+        data = self._sb.files.get(file_id)
         shared_in = [*data.get("channels", []), *data.get("groups", []), *data.get("ims", [])] if data else []
-        content = self._sb.file_content(file_id) if data else None
+        content = self._sb.files.content(file_id) if data else None
         if data is None or content is None or not any(can_see(self._sb, c, user) for c in shared_in):
             raise UiError(404, "file_not_found")
         mimetype = str(data.get("mimetype") or "application/octet-stream")
@@ -203,7 +200,7 @@ class UiApi:
         text = str(payload.get("text") or "")
         if not text.strip():
             raise UiError(400, "no_text")
-        message = self._sb.post_message(user, channel, text, thread_ts=_thread(payload))
+        message = self._sb.people.post_message(user, channel, text, thread_ts=_thread(payload))
         return {"ts": message["ts"]}
 
     def upload(self, payload: JsonDict) -> JsonDict:
@@ -216,7 +213,7 @@ class UiApi:
             content = base64.b64decode(str(payload.get("content_base64") or ""), validate=True)
         except (binascii.Error, ValueError):
             raise UiError(400, "invalid_base64") from None
-        message = self._sb.upload_file(
+        message = self._sb.people.upload_file(
             user,
             channel,
             name,
@@ -240,7 +237,7 @@ class UiApi:
                 '"/" character are interpreted as commands.',
             )
             return {"delivered": False, "error": "unknown_command"}
-        delivery = self._sb.slash_command(user, channel, command, text)
+        delivery = self._sb.people.slash_command(user, channel, command, text)
         if not delivery.ok:
             # What Slack shows when the app did not answer within 3 s, or answered with an error.
             error = "operation_timeout" if delivery.error == "http_timeout" else "dispatch_failed"
@@ -252,7 +249,7 @@ class UiApi:
         user = self._person(payload)
         channel = self._visible_channel(user, payload)
         value = payload.get("value")
-        delivery = self._sb.click(
+        delivery = self._sb.people.click(
             user,
             channel,
             str(payload.get("message_ts") or ""),
@@ -274,8 +271,8 @@ class UiApi:
 
     def settings(self, payload: JsonDict) -> JsonDict:
         if "rate_limits" in payload:
-            self._sb.rate_limits = bool(payload["rate_limits"])
-        return {"rate_limits": self._sb.rate_limits}
+            self._sb.limiter.enabled = bool(payload["rate_limits"])
+        return {"rate_limits": self._sb.limiter.enabled}
 
     def _slackbot_says(self, channel: str, user: str, text: str) -> None:
         ws = self._sb.ws

@@ -9,14 +9,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from .state import Message
-
-if TYPE_CHECKING:
-    from .sandbox import Sandbox
+from .config import SandboxConfig
+from .delivery import Deliverer
+from .files import FileStore
+from .people import People
+from .ratelimit import RateLimiter
+from .state import Message, Workspace
 
 JsonDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class UiParts:
+    """The parts of a sandbox the browser UI reads and acts through (never the whole Sandbox)."""
+
+    config: SandboxConfig
+    ws: Workspace
+    files: FileStore
+    people: People
+    limiter: RateLimiter
+    deliverer: Deliverer
+
 
 SLASH_COMMANDS: dict[str, dict[str, str]] = {
     "/glean": {
@@ -35,7 +51,7 @@ def is_home_human(user: JsonDict, team_id: str) -> bool:
     return not user.get("is_bot") and user.get("team_id") == team_id and not user.get("deleted")
 
 
-def can_see(sandbox: Sandbox, channel_id: str, user_id: str) -> bool:
+def can_see(sandbox: UiParts, channel_id: str, user_id: str) -> bool:
     """Members see a conversation; everyone in the team also sees (and may join) public channels."""
     channel = sandbox.ws.channels.get(channel_id)
     if channel is None:
@@ -70,7 +86,7 @@ def message_view(message: Message) -> JsonDict:
     return view
 
 
-def _channel_view(sandbox: Sandbox, channel: JsonDict, user_id: str) -> JsonDict:
+def _channel_view(sandbox: UiParts, channel: JsonDict, user_id: str) -> JsonDict:
     channel_id = str(channel["id"])
     view: JsonDict = {
         "id": channel_id,
@@ -86,7 +102,7 @@ def _channel_view(sandbox: Sandbox, channel: JsonDict, user_id: str) -> JsonDict
     return view
 
 
-def snapshot(sandbox: Sandbox, user_id: str) -> JsonDict:
+def snapshot(sandbox: UiParts, user_id: str) -> JsonDict:
     """Everything the UI shows `user_id`, without a version (see `versioned`)."""
     ws = sandbox.ws
     config = sandbox.config
@@ -124,8 +140,8 @@ def snapshot(sandbox: Sandbox, user_id: str) -> JsonDict:
                 "team_domain": config.team_domain,
                 "bot_user_id": config.bot_user_id,
                 "bot_name": config.bot_name,
-                "rate_limits": sandbox.rate_limits,
-                "bot_connected": bool(sandbox.bot_url),
+                "rate_limits": sandbox.limiter.enabled,
+                "bot_connected": bool(sandbox.deliverer.bot_url),
                 "commands": SLASH_COMMANDS,
             },
             "me": user_id,
@@ -136,14 +152,14 @@ def snapshot(sandbox: Sandbox, user_id: str) -> JsonDict:
             "ephemerals": ephemerals,
             "statuses": statuses,
         }
-    last = sandbox.deliveries()[-1:] if sandbox.bot_url else []
+    last = sandbox.deliverer.records()[-1:] if sandbox.deliverer.bot_url else []
     state["workspace"]["last_delivery_error"] = (
         (last[0].error or f"HTTP {last[0].status}") if last and not last[0].ok else None
     )
     return state
 
 
-def versioned_snapshot(sandbox: Sandbox, user_id: str) -> JsonDict:
+def versioned_snapshot(sandbox: UiParts, user_id: str) -> JsonDict:
     """The snapshot plus `version`, a digest of its content: equal exactly when nothing visible changed.
 
     Encoded while the workspace is locked, then decoded into a copy of its own: the bot goes on appending to

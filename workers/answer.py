@@ -13,20 +13,19 @@ from rq.timeouts import BaseTimeoutException
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clients import make_glean, make_slack_client
-from bot.formatting import Source, StartOver
-from bot.jobs import AnswerJob
-from bot.logs import log_event
-from bot.slack_ops import set_working
-from bot.store import Store, open_redis
+from core.blocks import Source
+from core.contract import AnswerJob
+from core.failures import describe
+from core.logs import log_event
+from core.settings import Settings
+from core.slack_ops import set_working
+from core.store import Store
 from glean_chat import Glean
 from glean_chat.answer import Answer, AnswerBuilder
 from glean_chat.errors import GleanError
-from workers import context
-from workers.failures import describe
 from workers.notify import notify_failure
-from workers.respond import ResponseWriter
-from workers.writers import AnswerWriter, PrivateWriter, PublicWriter
+from workers.runtime import current
+from workers.writers import choose_writer
 
 __all__ = ["answer_question"]
 
@@ -41,11 +40,10 @@ def answer_question(payload: dict[str, Any]) -> str:
     """Answer one Slack message (an RQ job). Idempotent: a retry after success does nothing, and a retry
     never repeats text already shown (failures after the first visible text end the message instead)."""
     job = AnswerJob.model_validate(payload)
-    settings = context.settings()
+    runtime = current()
+    settings, store, client = runtime.settings, runtime.store, runtime.slack
     rq_job = get_current_job()
     job_id = rq_job.id if rq_job is not None else None
-    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
-    client = make_slack_client(settings)
     fields = {
         "job_id": job_id,
         "team_id": job.team_id,
@@ -58,13 +56,13 @@ def answer_question(payload: dict[str, Any]) -> str:
         return "already_" + state["status"]
     _discard_partial(client, job, state)
     started = time.monotonic()
-    with make_glean(settings) as glean:
+    with runtime.glean() as glean:
         try:
             try:
-                answer = _run(glean, client, store, job, settings.streaming)
+                answer = _run(glean, client, store, job, settings)
             except _StaleChat:
                 log_event(log, "chat_reset", reason="stored chat unknown to Glean", **fields)
-                answer = _run(glean, client, store, job, settings.streaming, fresh=True)
+                answer = _run(glean, client, store, job, settings, fresh=True)
         except _Interrupted as stop:
             store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="failed")
             _clear_working(client, job)
@@ -103,7 +101,7 @@ class _Interrupted(Exception):
 
 
 def _run(
-    glean: Glean, client: WebClient, store: Store, job: AnswerJob, streaming: bool, *, fresh: bool = False
+    glean: Glean, client: WebClient, store: Store, job: AnswerJob, settings: Settings, *, fresh: bool = False
 ) -> Answer:
     chat_user = job.user_id if job.act_as else None  # acting as people: one chat per person per thread
     chat_id = None if fresh else store.chat_id(job.team_id, job.channel_id, job.thread_ts, chat_user)
@@ -111,39 +109,14 @@ def _run(
     store.note_participant(job.team_id, job.channel_id, job.thread_ts, job.user_id)
     file_ids = store.thread_files(job.team_id, job.channel_id, job.thread_ts, chat_user)
     share_id = uuid.uuid4().hex
-    start_over = StartOver(job.thread_ts, job.user_id)
-    writer: AnswerWriter
-    if job.response_url:
-        writer = ResponseWriter(
-            job.response_url,
-            slack_api_url=context.settings().slack_api_url,
-            share_id=share_id,
-            start_over=start_over,
-            with_their_access=job.act_as is not None,
-        )
-    elif job.visibility == "private":
-        writer = PrivateWriter(
-            client,
-            channel_id=job.channel_id,
-            thread_ts=job.thread_ts,
-            user_id=job.user_id,
-            share_id=share_id,
-            start_over=start_over,
-            with_their_access=job.act_as is not None,
-        )
-    else:
-        writer = PublicWriter(
-            client,
-            channel_id=job.channel_id,
-            thread_ts=job.thread_ts,
-            team_id=job.enterprise_id or job.team_id,
-            user_id=job.user_id,
-            streaming=streaming,
-            on_message=lambda ts: store.set_answer_state(
-                job.team_id, job.channel_id, job.message_ts, status="streaming", message_ts=ts
-            ),
-            start_over=start_over,
-        )
+    writer = choose_writer(
+        job,
+        client,
+        store,
+        slack_api_url=settings.slack_api_url,
+        streaming=settings.streaming,
+        share_id=share_id,
+    )
     builder = AnswerBuilder()
     saved_chat = chat_id
     try:

@@ -1,4 +1,4 @@
-"""What a `/glean` subcommand works with (`CommandContext`), and Glean failures said in words."""
+"""What a `/glean` subcommand works with: the job, its clients, the identity Glean acts as, and the reply."""
 
 from __future__ import annotations
 
@@ -6,15 +6,14 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 
-from bot.formatting import SECTION_TEXT_MAX_CHARS, split_text
-from bot.settings import Settings
-from bot.store import Store
-from bot.tasks import CommandJob
+from core.contract import CommandJob
+from core.mrkdwn import SECTION_TEXT_MAX_CHARS, split_text
+from core.settings import Settings
+from core.store import Store
 from glean_chat import Glean
-from glean_chat.errors import GleanError, GleanTransportError
 from workers.respond import post_response
 
-__all__ = ["MAX_REPLY_BLOCKS", "CommandContext", "glean_problem"]
+__all__ = ["MAX_REPLY_BLOCKS", "CommandContext"]
 
 MAX_REPLY_BLOCKS = 45
 
@@ -50,15 +49,3 @@ class CommandContext:
             blocks=blocks,
             replace_original=self.job.replace_original,
         )
-
-
-def glean_problem(exc: GleanError) -> str:
-    if isinstance(exc, GleanTransportError):
-        return "I couldn't reach Glean. Please try again in a few minutes."
-    if exc.status_code == 401:
-        return "Glean rejected my credentials. An admin has been alerted."
-    if exc.status_code == 403:
-        return "Glean refused this for your account (access denied)."
-    if exc.status_code == 429:
-        return "Glean is busy right now (rate limited). Please try again in a minute."
-    return f"Glean couldn't do that right now (error {exc.status_code}). Please try again later."

@@ -13,19 +13,19 @@ from typing import Any
 
 from rq.job import Job
 
-from bot.clients import make_glean, make_slack_client
-from bot.formatting import escape_mrkdwn
-from bot.intake import NOTICE_NO_EMAIL
-from bot.logs import log_event
-from bot.slack_ops import asker_email
-from bot.store import Store, open_redis
-from bot.tasks import CommandJob
+from core.contract import CommandJob
+from core.failures import command_problem
+from core.logs import log_event
+from core.mrkdwn import escape_mrkdwn
+from core.notices import NOTICE_NO_EMAIL
+from core.slack_ops import asker_email
 from glean_chat.errors import GleanError
-from workers import context
-from workers.command_context import CommandContext, glean_problem
+from workers.callbacks import failed_payload
+from workers.command_context import CommandContext
 from workers.file_commands import files, files_forget
 from workers.history import clear, clear_all, history, history_one, start_over
 from workers.respond import post_response
+from workers.runtime import current
 
 __all__ = ["on_command_failure", "run_command"]
 
@@ -37,9 +37,8 @@ MAX_REPLY_BLOCKS = 45
 def run_command(payload: dict[str, Any]) -> str:
     """Run one `/glean` subcommand or button (an RQ job); return its outcome for RQ's records."""
     job = CommandJob.model_validate(payload)
-    settings = context.settings()
-    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
-    client = make_slack_client(settings)
+    runtime = current()
+    settings, store, client = runtime.settings, runtime.store, runtime.slack
     fields = {
         "team_id": job.team_id,
         "channel_id": job.channel_id,
@@ -58,12 +57,12 @@ def run_command(payload: dict[str, Any]) -> str:
             )
             log_event(log, "command_done", reason="no_email", **fields)
             return "no_email"
-    with make_glean(settings) as glean:
+    with runtime.glean() as glean:
         ctx = CommandContext(job, settings, store, client, glean, act_as)
         try:
             outcome = _HANDLERS[job.kind](ctx)
         except GleanError as exc:
-            ctx.reply(f":warning: {glean_problem(exc)}")
+            ctx.reply(f":warning: {command_problem(exc)}")
             log_event(
                 log, "command_done", logging.WARNING, reason="glean_error", status=exc.status_code, **fields
             )
@@ -114,11 +113,10 @@ def on_command_failure(
     traceback: TracebackType | None,
 ) -> None:
     """RQ failure callback: a crashed or timed-out command still gets a reply."""
-    payload = job.args[0] if job.args else None
-    if not isinstance(payload, dict):
+    command = failed_payload(job, CommandJob)
+    if command is None:
         return
-    command = CommandJob.model_validate(payload)
-    settings = context.settings()
+    settings = current().settings
     log_event(
         log, "command_failed", logging.ERROR, job_id=job.id, command=command.kind, reason=exc_type.__name__
     )

@@ -1,6 +1,6 @@
 """Downloading a Slack file with the bot token, safely: Slack's hosts only, a size cap, no login page.
 
-- The token goes only where `bot.file_hosts` allows, and redirects are followed by hand so every hop is
+- The token goes only where `core.file_hosts` allows, and redirects are followed by hand so every hop is
   checked the same way (httpx would otherwise carry the header along, or drop it silently).
 - The body is streamed into a file the caller owns with a running byte count: past the limit the download
   stops at once, so a lying `size` or missing Content-Length costs at most `max_bytes` of disk, never memory.
@@ -14,7 +14,7 @@ from typing import IO
 
 import httpx
 
-from bot.file_hosts import slack_host_refusal
+from core.file_hosts import slack_host_refusal
 
 __all__ = ["CHUNK_BYTES", "MAX_REDIRECTS", "DownloadRefused", "download_slack_file", "make_download_client"]
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from bot.formatting import escape_mrkdwn
-from bot.timezones import format_time, user_time
+from core.failures import glean_failure_text
+from core.mrkdwn import escape_mrkdwn
+from core.timezones import format_time, user_time
 from glean_chat.errors import GleanError
 from workers.command_context import CommandContext
-from workers.files import glean_failure_text
 
 __all__ = ["files", "files_forget"]
 

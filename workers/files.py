@@ -20,39 +20,27 @@ from rq.job import Job
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clients import make_glean, make_slack_client
-from bot.formatting import escape_mrkdwn
-from bot.logs import log_event
-from bot.settings import Settings
-from bot.slack_files import SlackFile, complete_file
-from bot.slack_ops import set_working
-from bot.store import Store, open_redis
-from bot.tasks import FilesJob
+from core.contract import FilesJob
+from core.failures import glean_failure_text, upload_problem
+from core.logs import log_event
+from core.mrkdwn import escape_mrkdwn
+from core.settings import Settings
+from core.slack_files import SlackFile, complete_file
+from core.slack_ops import set_working
+from core.store import Store
 from glean_chat import Glean, models
-from glean_chat.errors import GleanError, GleanTransportError
-from workers import context
+from glean_chat.errors import GleanError
+from workers.callbacks import failed_payload
 from workers.download import DownloadRefused, download_slack_file, make_download_client
+from workers.runtime import current
 
-__all__ = ["FileOutcome", "forward_files", "glean_failure_text", "on_files_failure"]
+__all__ = ["FileOutcome", "forward_files", "on_files_failure"]
 
 log = logging.getLogger("gleanbot.files")
 
 PROCESSING_WAIT_S = 30.0
 """How long the job waits for Glean to finish processing an upload before the answer goes ahead anyway."""
 _USABLE = ("PROCESSED", "PARTIALLY_PROCESSED", "PROCESSING")
-_GLEAN_REASONS = {
-    "PARSE_FAILED": "it couldn't read the file's contents",
-    "AV_SCAN_FAILED": "the file failed its virus scan",
-    "FILE_TOO_SMALL": "the file is empty",
-    "FILE_TOO_LARGE": "the file is too large for Glean",
-    "FILE_EXTENSION_UNSUPPORTED": "Glean can't read this kind of file",
-    "FILE_METADATA_VALIDATION_FAIL": "the file's details didn't pass Glean's checks",
-    "FILE_PROCESSING_TIMED_OUT": "processing it took too long",
-    "OAUTH_NEEDED": "Glean needs you to sign in to read it",
-    "AUTH_REQUIRED": "Glean needs you to sign in to read it",
-    "URL_FETCH_FAILED": "Glean couldn't fetch it",
-    "EMPTY_CONTENT": "it has no readable content",
-}
 
 
 @dataclass(frozen=True)
@@ -65,12 +53,6 @@ class FileOutcome:
     text: str
     """What the person is told (mrkdwn)."""
     file_id: str | None = None
-
-
-def glean_failure_text(reason: str | None) -> str:
-    """Glean's `failureReason` in words, with the code itself for whoever asks an admin."""
-    code = reason or "UNKNOWN"
-    return f"{_GLEAN_REASONS.get(code, 'Glean could not process it')} (Glean: `FAILED`, `{code}`)"
 
 
 def _megabytes(size: int) -> str:
@@ -98,13 +80,12 @@ def _refusal(name: str, exc: DownloadRefused, limit: int) -> FileOutcome:
 def forward_files(payload: dict[str, Any]) -> str:
     """Forward one message's files to Glean (an RQ job); post what happened; return a summary for RQ."""
     job = FilesJob.model_validate(payload)
-    settings = context.settings()
-    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
-    client = make_slack_client(settings)
+    runtime = current()
+    settings, store, client = runtime.settings, runtime.store, runtime.slack
     store.note_participant(job.team_id, job.channel_id, job.thread_ts, job.user_id)
     done = store.forwarded(job.team_id, job.channel_id, job.message_ts)
     outcomes: list[FileOutcome] = []
-    with make_glean(settings) as glean, make_download_client() as http:
+    with runtime.glean() as glean, make_download_client() as http:
         for file in job.files:
             if file.id in done:
                 outcomes.append(FileOutcome(**json.loads(done[file.id])))
@@ -234,17 +215,8 @@ def _wait_processed(glean: Glean, file_id: str, act_as: str | None) -> tuple[str
 
 
 def _glean_error(name: str, exc: GleanError) -> FileOutcome:
-    label = f"*{escape_mrkdwn(name)}*"
-    if isinstance(exc, GleanTransportError):
-        text = f"I couldn't add {label}: Glean didn't answer. Please share it again later."
-    elif exc.status_code == 413:
-        text = f"I couldn't add {label}: Glean says it is too large (error 413)."
-    elif exc.status_code in (401, 403):
-        text = f"I couldn't add {label}: Glean refused the upload (error {exc.status_code}). An admin has been alerted."
-    else:
-        text = f"I couldn't add {label}: Glean answered with error {exc.status_code}. Please try again later."
     log_event(log, "file_upload_failed", logging.ERROR, status=exc.status_code, error=type(exc).__name__)
-    return FileOutcome(name, False, "glean_error", text)
+    return FileOutcome(name, False, "glean_error", upload_problem(f"*{escape_mrkdwn(name)}*", exc))
 
 
 def post_note(client: WebClient, job: FilesJob, text: str) -> None:
@@ -270,16 +242,15 @@ def on_files_failure(
     traceback: TracebackType | None,
 ) -> None:
     """RQ failure callback: a crash (not a refused file) still ends in a visible message."""
-    payload = job.args[0] if job.args else None
-    if not isinstance(payload, dict):
+    files_job = failed_payload(job, FilesJob)
+    if files_job is None:
         return
-    files_job = FilesJob.model_validate(payload)
-    settings = context.settings()
-    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
+    runtime = current()
+    store = runtime.store
     log_event(log, "files_failed", logging.ERROR, job_id=job.id, reason=exc_type.__name__)
     if not store.claim_notice(files_job.team_id, f"files:{files_job.channel_id}:{files_job.message_ts}"):
         return
-    client = make_slack_client(settings)
+    client = runtime.slack
     post_note(
         client,
         files_job,

@@ -1,6 +1,6 @@
 """`/glean history`, `/glean clear`, `/glean clear all` and "Start over": a person's own conversations only.
 
-Whose conversation is whose is decided in `bot.ownership` (read its docstring): with the token's own identity a
+Whose conversation is whose is decided in `core.ownership` (read its docstring): with the token's own identity a
 person sees and deletes only the thread chats where they are the only participant.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.formatting import escape_mrkdwn, markdown_to_mrkdwn
-from bot.ownership import ThreadChat, thread_chats
-from bot.timezones import UserTime, format_time, user_time
+from core.mrkdwn import escape_mrkdwn, markdown_to_mrkdwn
+from core.ownership import ThreadChat, thread_chats
+from core.timezones import UserTime, format_time, user_time
 from glean_chat import models
 from glean_chat.errors import GleanError
 from workers.command_context import CommandContext

@@ -11,14 +11,14 @@ from rq.job import Job
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clients import make_slack_client
-from bot.jobs import AnswerJob
-from bot.logs import log_event
-from bot.slack_ops import post_notice, set_working
-from bot.store import Store, open_redis
-from workers import context
-from workers.failures import Failure, describe
+from core.contract import AnswerJob
+from core.failures import Failure, describe
+from core.logs import log_event
+from core.slack_ops import post_notice, set_working
+from core.store import Store
+from workers.callbacks import failed_payload
 from workers.respond import post_response
+from workers.runtime import current
 
 __all__ = ["notify_failure", "on_answer_failure"]
 
@@ -44,7 +44,7 @@ def notify_failure(
     if job.response_url:  # `/glean ask`: the reason goes where the answer would have gone
         return post_response(
             job.response_url,
-            context.settings().slack_api_url,
+            current().settings.slack_api_url,
             text=f":warning: {failure.message}",
             replace_original=True,
         )
@@ -75,17 +75,16 @@ def on_answer_failure(
     """
     if job.retries_left:
         return  # RQ will try again
-    payload = job.args[0] if job.args else None
-    if not isinstance(payload, dict):
+    answer_job = failed_payload(job, AnswerJob)
+    if answer_job is None:
         return
-    answer_job = AnswerJob.model_validate(payload)
-    settings = context.settings()
-    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
+    runtime = current()
+    store = runtime.store
     state = store.answer_state(answer_job.team_id, answer_job.channel_id, answer_job.message_ts)
     if state.get("status") == "done":
         return  # the answer was posted; RQ is only sweeping a job it lost track of
     failure = describe(exc, act_as=answer_job.act_as is not None, ref=job.id)
-    client = make_slack_client(settings)
+    client = runtime.slack
     partial = state.get("message_ts")
     if state.get("status") == "streaming" and partial:
         # The job died mid-answer (its worker was killed): the half-written message would read as if it

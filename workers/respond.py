@@ -1,7 +1,7 @@
 """Replies through a Slack `response_url` (slash commands, buttons), and the answer writer for `/glean ask`.
 
 A response_url carries private content (answers made with the asker's access), so it gets the same rule as
-the bot token: only Slack's own hosts (`bot.file_hosts`). Slack accepts 5 posts per response_url in 30 min.
+the bot token: only Slack's own hosts (`core.file_hosts`). Slack accepts 5 posts per response_url in 30 min.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import httpx
 
-from bot.file_hosts import slack_host_refusal
-from bot.formatting import SlackMessage, Source, StartOver, private_answer_messages
-from bot.logs import log_event
+from core.blocks import SlackMessage, Source, StartOver, private_answer_messages
+from core.file_hosts import slack_host_refusal
+from core.logs import log_event
 
 __all__ = ["RESPONSE_URL_MAX_POSTS", "ResponseWriter", "post_response"]
 

@@ -19,10 +19,10 @@ import redis
 from rq import Worker
 from rq.job import Job
 
-from bot.jobs import ANSWER_FAILURE_CALLBACK, ANSWER_JOB, make_queue, open_rq_redis
-from bot.logs import log_event
-from bot.settings import Settings
-from workers import context
+from core.contract import ANSWER_FAILURE_CALLBACK, ANSWER_JOB, make_queue, open_rq_redis
+from core.logs import log_event
+from core.settings import Settings
+from workers import runtime
 
 __all__ = ["EXIT_REDIS_LOST", "HEARTBEAT_GRACE_BEATS", "GleanbotWorker", "run_worker"]
 
@@ -80,7 +80,7 @@ def _note_forking_pid() -> None:
 def run_worker(settings: Settings, *, burst: bool = False) -> bool:
     """Work the answer queue (with the scheduler, so retry delays fire); return True if it ran any job."""
     global _fork_hooked
-    context.install(settings)
+    runtime.install(settings)
     for name in (ANSWER_JOB, ANSWER_FAILURE_CALLBACK):
         # Imported once here, not in every forked job process: ~0.1 s sooner to the first word of each answer.
         importlib.import_module(name.rpartition(".")[0])

@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 
 from bot.actions import handle_feedback, handle_share
 from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
-from bot.formatting import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
 from bot.intake import Incoming, Intake
-from bot.store import Store
+from core.blocks import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
+from core.store import Store
 
 __all__ = ["Deps", "register_listeners"]
 

@@ -14,11 +14,7 @@ import httpx
 import pytest
 
 from slack_sandbox.responses import Target
-from tests.bot.conftest import Bot
-from tests.bot.test_answers import _saved_chats
-from tests.bot.test_events import _signed
-
-ACT_AS = {"GLEAN_API_TOKEN": "dev-global-token", "GLEAN_ACT_AS": "asker"}
+from tests.harness import ACT_AS, Bot, saved_chats, signed_headers
 
 
 @pytest.fixture
@@ -50,9 +46,9 @@ def test_channel_answer_is_private_to_the_asker_until_shared(bot: Bot) -> None:
     text = json.dumps(answer["blocks"])
     assert "*Sources*" in text and "holidays-2025" in text
     # Glean was asked as Alice, and the chat is saved under her identity.
-    [chat] = _saved_chats(bot, "dev-global-token", act_as="alice@example.com")
+    [chat] = saved_chats(bot, "dev-global-token", act_as="alice@example.com")
     assert _user_turns(chat) == ["What are the company holidays in 2025?"]
-    assert _saved_chats(bot, "dev-global-token", act_as="bob@example.com") == []
+    assert saved_chats(bot, "dev-global-token", act_as="bob@example.com") == []
 
     share = _share_button(answer)
     delivery = bot.sandbox.click("U_ALICE", "C_GENERAL", answer["ts"], "gleanbot_share")
@@ -61,7 +57,7 @@ def test_channel_answer_is_private_to_the_asker_until_shared(bot: Bot) -> None:
     assert "Shared by <@U_ALICE>" in json.dumps(shared["blocks"])
     assert "holidays-2025" in json.dumps(shared["blocks"])
     # The posted text is the stored answer, not a new one: Glean was not asked again.
-    [chat] = _saved_chats(bot, "dev-global-token", act_as="alice@example.com")
+    [chat] = saved_chats(bot, "dev-global-token", act_as="alice@example.com")
     assert len(_user_turns(chat)) == 1
     # The private copy now says it was shared; a second (stale or repeated) click posts nothing more.
     assert any(
@@ -104,7 +100,7 @@ def _forged_click(bot: Bot, user: str, share_id: str, message_ts: str) -> None:
         ],
     }
     body = urlencode({"payload": json.dumps(payload)})
-    headers = {**_signed(body), "content-type": "application/x-www-form-urlencoded"}
+    headers = {**signed_headers(body), "content-type": "application/x-www-form-urlencoded"}
     assert httpx.post(f"{bot.url}/slack/events", content=body, headers=headers).status_code == 200
 
 
@@ -127,8 +123,8 @@ def test_each_person_in_a_thread_keeps_their_own_chat(bot: Bot) -> None:
     assert bot.outcomes.for_ts(follow_up["ts"]) == ["enqueued:followup"]
     again = bot.ask("And floating holidays?", thread_ts=question["ts"])
     bot.work()
-    alice = _saved_chats(bot, "dev-global-token", act_as="alice@example.com")
-    bob = _saved_chats(bot, "dev-global-token", act_as="bob@example.com")
+    alice = saved_chats(bot, "dev-global-token", act_as="alice@example.com")
+    bob = saved_chats(bot, "dev-global-token", act_as="bob@example.com")
     assert [_user_turns(c) for c in alice] == [
         ["What are the company holidays in 2025?", "And floating holidays?"]
     ]
@@ -147,14 +143,14 @@ def test_slack_connect_channels_are_refused(bot: Bot) -> None:
     assert "Slack Connect" in refusal["text"]
     bot.work()
     assert bot.replies(mention["ts"], channel="C_SHARED") == []
-    assert _saved_chats(bot, "dev-global-token", act_as="alice@example.com") == []
+    assert saved_chats(bot, "dev-global-token", act_as="alice@example.com") == []
 
 
 def test_dm_answers_are_normal_messages_acting_as_the_asker(bot: Bot) -> None:
     dm = bot.ask("What are the company holidays in 2025?", channel="D_ALICE")
     bot.work()
     assert len(bot.replies(dm["ts"], channel="D_ALICE")) == 1
-    assert len(_saved_chats(bot, "dev-global-token", act_as="alice@example.com")) == 1
+    assert len(saved_chats(bot, "dev-global-token", act_as="alice@example.com")) == 1
 
 
 def test_a_channel_policy_can_choose_public_answers(make_bot: Callable[..., Bot], tmp_path: Path) -> None:

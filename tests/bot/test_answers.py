@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from glean_chat import Glean
-from tests.bot.conftest import Bot
+from tests.harness import Bot, saved_chats
 
 
 def _blocks(message: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -22,12 +21,6 @@ def _sources_text(message: dict[str, Any]) -> str:
 def _reactions(bot: Bot, channel: str, ts: str) -> list[str]:
     message = bot.sandbox.message(channel, ts) or {}
     return [r["name"] for r in message.get("reactions") or []]
-
-
-def _saved_chats(bot: Bot, token: str = "dev-token", act_as: str | None = None) -> list[Any]:
-    with Glean(bearer_auth=token, server_url=bot.glean.base_url) as g:
-        listed = g.client.chat.list(x_scio_actas=act_as).chat_results or []
-        return [g.client.chat.get(id=r.chat.id, x_scio_actas=act_as).chat_result.chat for r in listed]
 
 
 def test_channel_question_is_answered_in_its_thread_with_sources(bot: Bot) -> None:
@@ -56,7 +49,7 @@ def test_follow_up_in_the_thread_continues_the_same_saved_chat(bot: Bot) -> None
     assert bot.outcomes.for_ts(follow_up["ts"]) == ["enqueued:followup"]
     bot.work()
     assert len(bot.replies(question["ts"])) == 2
-    [chat] = _saved_chats(bot)
+    [chat] = saved_chats(bot)
     users = [m for m in chat.messages or [] if m.author == "USER"]
     texts = ["".join(f.text or "" for f in m.fragments or []) for m in users]
     assert texts == ["What are the company holidays in 2025?", "And how many PTO days do we get?"]

@@ -18,8 +18,7 @@ from glean_chat import Glean
 from local_glean import LocalGlean
 from local_glean.config import SAMPLE_APPLICATIONS_FILE, LocalGleanConfig
 from slack_sandbox import Sandbox
-from tests.bot.conftest import Bot, start_bot
-from tests.bot.test_answers import _saved_chats
+from tests.harness import Bot, saved_chats, start_bot
 
 ACT_AS = {"GLEAN_API_TOKEN": "dev-global-token", "GLEAN_ACT_AS": "asker"}
 HOLIDAYS = "What are the company holidays in 2025?"
@@ -156,15 +155,15 @@ def test_ask_acts_as_the_asker(make_bot: Callable[..., Bot], command_log: Comman
     bot = make_bot(**ACT_AS)
     answer = _glean(bot, command_log, "U_ALICE", f"ask {HOLIDAYS}")
     assert "holidays-2025" in _text(answer)
-    [chat] = _saved_chats(bot, "dev-global-token", act_as="alice@example.com")
+    [chat] = saved_chats(bot, "dev-global-token", act_as="alice@example.com")
     assert _turns(chat) == [HOLIDAYS]
-    assert _saved_chats(bot, "dev-global-token", act_as="bob@example.com") == []
+    assert saved_chats(bot, "dev-global-token", act_as="bob@example.com") == []
 
 
 def test_ask_is_refused_in_slack_connect_channels(bot: Bot, command_log: CommandLog) -> None:
     reply = _glean(bot, command_log, "U_ALICE", f"ask {HOLIDAYS}", channel="C_SHARED")
     assert "Slack Connect" in reply["text"] and bot.queue.count == 0
-    assert _saved_chats(bot) == []
+    assert saved_chats(bot) == []
 
 
 def test_app_shows_the_channels_glean_assistant(
@@ -202,7 +201,7 @@ def test_history_lists_only_a_persons_own_chats_newest_first_in_their_time_zone(
     assert "Pacific Daylight Time" in text
     assert "1. " in text and "2. " not in text  # the shared thread is not Alice's alone
     assert "where others asked too" in text
-    [vpn_chat] = [c for c in _saved_chats(bot) if _turns(c) == [VPN]]
+    [vpn_chat] = [c for c in saved_chats(bot) if _turns(c) == [VPN]]
     local = datetime.fromtimestamp(vpn_chat.update_time, timezone(timedelta(hours=-7)))
     assert f"{local:%H:%M}" in text
 
@@ -240,12 +239,12 @@ def test_clear_deletes_only_the_persons_own_chats_in_this_channel(bot: Bot, comm
     bobs = _asked(bot, PTO, user="U_BOB")
     dm = _asked(bot, "expense policy", channel="D_ALICE")
     mine_chat = bot.store.chat_id("T0SANDBOX", "C_GENERAL", mine["ts"])
-    assert len(_saved_chats(bot)) == 4
+    assert len(saved_chats(bot)) == 4
 
     reply = _glean(bot, command_log, "U_ALICE", "clear")
     assert "Deleted 1 conversation from this channel's threads" in reply["text"]
     assert "1 conversation where others asked too" in reply["text"]
-    remaining = {c.id for c in _saved_chats(bot)}
+    remaining = {c.id for c in saved_chats(bot)}
     assert mine_chat not in remaining and len(remaining) == 3
     assert bot.store.chat_id("T0SANDBOX", "C_GENERAL", mine["ts"]) is None
     assert bot.store.chat_id("T0SANDBOX", "C_GENERAL", shared["ts"]) in remaining
@@ -258,7 +257,7 @@ def test_clear_deletes_only_the_persons_own_chats_in_this_channel(bot: Bot, comm
     bot.work()
     fresh = bot.store.chat_id("T0SANDBOX", "C_GENERAL", mine["ts"])
     assert fresh and fresh != mine_chat
-    [chat] = [c for c in _saved_chats(bot) if c.id == fresh]
+    [chat] = [c for c in saved_chats(bot) if c.id == fresh]
     assert _turns(chat) == ["And floating holidays?"]
 
     again = _glean(bot, command_log, "U_ALICE", "clear")
@@ -276,8 +275,8 @@ def test_clear_in_act_as_mode_deletes_the_persons_own_chat_of_a_shared_thread(
     _asked(bot, PTO, user="U_BOB", thread_ts=question["ts"])
     reply = _glean(bot, command_log, "U_ALICE", "clear")
     assert "Deleted 1 conversation" in reply["text"]
-    assert _saved_chats(bot, "dev-global-token", act_as="alice@example.com") == []
-    [bobs] = _saved_chats(bot, "dev-global-token", act_as="bob@example.com")
+    assert saved_chats(bot, "dev-global-token", act_as="alice@example.com") == []
+    [bobs] = saved_chats(bot, "dev-global-token", act_as="bob@example.com")
     assert _turns(bobs) == [PTO]
     assert bot.store.chat_id("T0SANDBOX", "C_GENERAL", question["ts"], "U_BOB") == bobs.id
 
@@ -294,11 +293,11 @@ def test_clear_all_asks_first_and_deletes_only_the_persons_chats(
         g.client.chat.start(
             messages=[{"fragments": [{"text": VPN}]}], save_chat=True, x_scio_actas="alice@example.com"
         )
-    assert len(_saved_chats(bot, "dev-global-token", act_as="alice@example.com")) == 3
+    assert len(saved_chats(bot, "dev-global-token", act_as="alice@example.com")) == 3
 
     ask = _glean(bot, command_log, "U_ALICE", "clear all")
     assert "Delete all your saved conversations?" in _text(ask)
-    assert len(_saved_chats(bot, "dev-global-token", act_as="alice@example.com")) == 3  # nothing yet
+    assert len(saved_chats(bot, "dev-global-token", act_as="alice@example.com")) == 3  # nothing yet
     _click(bot, command_log, "U_ALICE", "C_GENERAL", ask["ts"], "gleanbot_clear_all_cancel")
     assert "Cancelled" in bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")[-1]["text"]
 
@@ -310,13 +309,13 @@ def test_clear_all_asks_first_and_deletes_only_the_persons_chats(
     bot.sandbox.wait_for(lambda: command_log.count() > before)
     bot.work()
     assert "isn't yours" in bot.sandbox.ephemerals("C_GENERAL", "U_BOB")[-1]["text"]
-    assert len(_saved_chats(bot, "dev-global-token", act_as="alice@example.com")) == 3
-    assert len(_saved_chats(bot, "dev-global-token", act_as="bob@example.com")) == 1
+    assert len(saved_chats(bot, "dev-global-token", act_as="alice@example.com")) == 3
+    assert len(saved_chats(bot, "dev-global-token", act_as="bob@example.com")) == 1
 
     _click(bot, command_log, "U_ALICE", "C_GENERAL", confirm["ts"], "gleanbot_clear_all_confirm")
     assert "Deleted all your saved Glean chats" in bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")[-1]["text"]
-    assert _saved_chats(bot, "dev-global-token", act_as="alice@example.com") == []
-    assert len(_saved_chats(bot, "dev-global-token", act_as="bob@example.com")) == 1
+    assert saved_chats(bot, "dev-global-token", act_as="alice@example.com") == []
+    assert len(saved_chats(bot, "dev-global-token", act_as="bob@example.com")) == 1
     assert bot.store.my_threads("T0SANDBOX", "U_ALICE") == []
     assert len(bot.store.my_threads("T0SANDBOX", "U_BOB")) == 1
     # The confirmation works once.
@@ -337,7 +336,7 @@ def test_clear_all_with_the_tokens_own_identity_spares_everyone_else(
     _click(bot, command_log, "U_ALICE", "C_GENERAL", confirm["ts"], "gleanbot_clear_all_confirm")
     reply = bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")[-1]["text"]
     assert "Deleted 2 conversations that were yours alone" in reply
-    assert {_turns(c)[0] for c in _saved_chats(bot)} == {PTO, VPN}  # Bob's, and the shared one
+    assert {_turns(c)[0] for c in saved_chats(bot)} == {PTO, VPN}  # Bob's, and the shared one
     assert bot.store.chat_id("T0SANDBOX", "C_GENERAL", mine["ts"]) is None
 
 
@@ -356,7 +355,7 @@ def test_start_over_deletes_the_thread_chat_for_its_owner_only(bot: Bot, command
     _click(bot, command_log, "U_ALICE", "C_GENERAL", answer["ts"], "gleanbot_start_over")
     assert "Started over" in bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")[-1]["text"]
     assert bot.store.chat_id("T0SANDBOX", "C_GENERAL", question["ts"]) is None
-    assert _saved_chats(bot) == []
+    assert saved_chats(bot) == []
     assert len(bot.replies(question["ts"])) == 1  # the answer itself stays in the thread
 
     # Once others have asked in the thread, it isn't Alice's alone any more.
@@ -384,8 +383,8 @@ def test_start_over_on_a_private_answer_deletes_the_askers_own_chat(
     [answer] = bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")
     _click(bot, command_log, "U_ALICE", "C_GENERAL", answer["ts"], "gleanbot_start_over")
     assert "Started over" in bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")[-1]["text"]
-    assert _saved_chats(bot, "dev-global-token", act_as="alice@example.com") == []
-    assert len(_saved_chats(bot, "dev-global-token", act_as="bob@example.com")) == 1
+    assert saved_chats(bot, "dev-global-token", act_as="alice@example.com") == []
+    assert len(saved_chats(bot, "dev-global-token", act_as="bob@example.com")) == 1
 
 
 def test_feedback_is_recorded_counted_and_logged(bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
@@ -474,7 +473,7 @@ def test_files_lists_and_forgets_only_the_persons_own_files(bot: Bot, command_lo
     # Later questions in the thread no longer send the file.
     bot.ask("And from which launch pad?", thread_ts=alice_msg["ts"])
     bot.work()
-    [chat] = [c for c in _saved_chats(bot) if "Zorblax" in _turns(c)[0]]
+    [chat] = [c for c in saved_chats(bot) if "Zorblax" in _turns(c)[0]]
     users = [m for m in chat.messages or [] if m.author == "USER"]
     assert users[0].uploaded_file_ids == [alice_file] and not users[-1].uploaded_file_ids
 
@@ -494,7 +493,7 @@ def test_another_person_can_never_see_clear_or_start_over_someones_chats_or_file
     bot: Bot, command_log: CommandLog
 ) -> None:
     message = _share(bot, "U_ALICE", "zorblax-plan.md", PLAN, "When is the Zorblax launch?")
-    [chat_before] = _saved_chats(bot)
+    [chat_before] = saved_chats(bot)
     [file_id] = bot.store.thread_files("T0SANDBOX", "C_GENERAL", message["ts"])
     answer = bot.replies(message["ts"])[-1]
 
@@ -510,7 +509,7 @@ def test_another_person_can_never_see_clear_or_start_over_someones_chats_or_file
     assert "belongs to <@U_ALICE>" in bot.sandbox.ephemerals("C_GENERAL", "U_BOB")[-1]["text"]
     # Nothing Bob saw mentioned Alice's chat or file, and both are intact.
     assert "Zorblax" not in json.dumps(bot.sandbox.ephemerals("C_GENERAL", "U_BOB"))
-    assert [c.id for c in _saved_chats(bot)] == [chat_before.id]
+    assert [c.id for c in saved_chats(bot)] == [chat_before.id]
     assert bot.store.thread_files("T0SANDBOX", "C_GENERAL", message["ts"]) == [file_id]
     assert bot.store.chat_id("T0SANDBOX", "C_GENERAL", message["ts"]) == chat_before.id
 

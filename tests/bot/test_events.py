@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import Callable
@@ -12,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.bot.conftest import SIGNING_SECRET, Bot
+from tests.harness import Bot, signed_headers
 
 
 def test_non_questions_are_not_answered(bot: Bot) -> None:
@@ -146,16 +144,6 @@ def test_mention_only_and_off_channels(make_bot: Callable[..., Bot], tmp_path: P
     assert "switched off" in notice["text"]
 
 
-def _signed(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {
-        "x-slack-request-timestamp": ts,
-        "x-slack-signature": f"v0={digest}",
-        "content-type": "application/json",
-    }
-
-
 def test_forged_or_stale_signatures_are_refused(bot: Bot) -> None:
     event = {
         "type": "event_callback",
@@ -173,11 +161,11 @@ def test_forged_or_stale_signatures_are_refused(bot: Bot) -> None:
     }
     body = json.dumps(event)
     url = f"{bot.url}/slack/events"
-    forged = httpx.post(url, content=body, headers=_signed(body, secret="not-the-secret"))
-    stale = httpx.post(url, content=body, headers=_signed(body, timestamp=int(time.time()) - 600))
+    forged = httpx.post(url, content=body, headers=signed_headers(body, secret="not-the-secret"))
+    stale = httpx.post(url, content=body, headers=signed_headers(body, timestamp=int(time.time()) - 600))
     unsigned = httpx.post(url, content=body, headers={"content-type": "application/json"})
     assert (forged.status_code, stale.status_code, unsigned.status_code) == (401, 401, 401)
-    good = httpx.post(url, content=body, headers=_signed(body))
+    good = httpx.post(url, content=body, headers=signed_headers(body))
     assert good.status_code == 200
     assert bot.wait_outcomes("1700000000.000100") == ["enqueued:question"]  # only the signed one got in
 

@@ -7,8 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.bot.conftest import Bot
-from tests.bot.test_act_as import ACT_AS
+from tests.harness import ACT_AS, Bot
 
 QUESTION = "What are the company holidays in 2025?"
 

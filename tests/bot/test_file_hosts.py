@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.file_hosts import slack_host_refusal, token_may_go_to
+from core.file_hosts import slack_host_refusal, token_may_go_to
 
 SLACK_API = "https://slack.com/api/"
 LOOPBACK_API = "http://127.0.0.1:4567/api/"

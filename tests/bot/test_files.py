@@ -12,14 +12,12 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.jobs import job_id_for
-from bot.settings import Settings, SettingsError
-from bot.tasks import FILES_JOB
+from core.contract import FILES_JOB, job_id_for
+from core.settings import Settings, SettingsError
 from glean_chat import Glean
 from local_glean import LocalGlean
 from slack_sandbox import DEFAULT_BOT_SCOPES, Sandbox, SandboxConfig
-from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET, Bot, start_bot
-from tests.bot.test_answers import _saved_chats
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, Bot, saved_chats, start_bot
 from workers.files import _wait_processed
 
 PLAN = (
@@ -58,14 +56,14 @@ def test_a_file_with_a_question_is_answered_from_the_file_and_kept_for_follow_up
     assert "14 March 2026" in answer["text"]
     assert "zorblax-plan.md" in json.dumps(answer["blocks"])  # cited as a source
     [file_id] = bot.store.thread_files("T0SANDBOX", "C_GENERAL", shared["ts"])
-    [chat] = _saved_chats(bot)
+    [chat] = saved_chats(bot)
     assert _user_turns(chat) == [("When is the Zorblax launch scheduled?", [file_id])]
 
     follow_up = bot.ask("Who approves the Zorblax go or no-go decision?", thread_ts=shared["ts"])
     assert bot.outcomes.for_ts(follow_up["ts"]) == ["enqueued:followup"]
     bot.work()
     assert "Priya Raman" in bot.replies(shared["ts"])[-1]["text"]
-    [chat] = _saved_chats(bot)
+    [chat] = saved_chats(bot)
     assert [files for _, files in _user_turns(chat)] == [[file_id], [file_id]]
 
 

@@ -7,9 +7,9 @@ import re
 import pytest
 from slack_sdk import WebClient
 
-from bot.clients import make_slack_client
-from bot.formatting import Source
-from bot.settings import Settings
+from core.blocks import Source
+from core.clients import make_slack_client
+from core.settings import Settings
 from slack_sandbox import Sandbox
 from workers.writers import PrivateWriter, PublicWriter
 

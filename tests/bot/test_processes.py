@@ -3,83 +3,34 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
-from typing import IO, Any
 
 import pytest
 import redis
 from rq.job import Job, JobStatus
 
 from local_glean import LocalGlean
+from local_stack.processes import GleanbotProcess
 from slack_sandbox import Sandbox
-from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET, Bot, bot_env
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, Bot, bot_env
 
 QUESTION = "What are the company holidays in 2025?"
 
 
-class Proc:
-    """A `python -m bot ...` subprocess whose stderr (JSON log lines) is collected in the background."""
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GLEAN_"))}
-        self.popen = subprocess.Popen(
-            [sys.executable, "-m", "bot", "--env-file", os.devnull, *args],
-            env={**full_env, **env},
-            stderr=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: list[str] = []
-        self._threads = [
-            threading.Thread(target=self._read, args=(s,), daemon=True)
-            for s in (self.popen.stderr, self.popen.stdout)
-        ]
-        for t in self._threads:
-            t.start()
-
-    def _read(self, stream: IO[str] | None) -> None:
-        assert stream is not None
-        for line in stream:
-            self.lines.append(line)
-
-    def records(self) -> list[dict[str, Any]]:
-        out = []
-        for line in list(self.lines):
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                out.append({"raw": line})
-        return out
-
-    def events(self, name: str) -> list[dict[str, Any]]:
-        return [r for r in self.records() if r.get("event") == name]
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.kill()
-        self.popen.wait(10)
-        for t in self._threads:
-            t.join(2)
-
-
 @pytest.fixture
-def procs() -> Iterator[list[Proc]]:
-    started: list[Proc] = []
+def procs() -> Iterator[list[GleanbotProcess]]:
+    started: list[GleanbotProcess] = []
     yield started
     for p in started:
         p.stop()
 
 
 def test_http_and_worker_processes_answer_a_question(
-    sandbox: Sandbox, glean: LocalGlean, redis_url: str, procs: list[Proc]
+    sandbox: Sandbox, glean: LocalGlean, redis_url: str, procs: list[GleanbotProcess]
 ) -> None:
     env = bot_env(sandbox, glean, redis_url)
-    http = Proc(["http"], env)
+    http = GleanbotProcess(["http"], env)
     procs.append(http)
     [listening] = sandbox.wait_for(lambda: http.events("listening"), timeout_s=20)
     sandbox.set_bot_url(f"http://127.0.0.1:{listening['port']}/slack/events")
@@ -89,7 +40,7 @@ def test_http_and_worker_processes_answer_a_question(
     except TimeoutError:
         print("".join(http.lines))
         raise
-    worker = Proc(["worker", "--burst"], env)
+    worker = GleanbotProcess(["worker", "--burst"], env)
     procs.append(worker)
     assert worker.popen.wait(30) == 0
     [reply] = [m for m in sandbox.messages("C_GENERAL", thread_ts=question["ts"]) if m.get("user") == "UBOT"]
@@ -105,11 +56,11 @@ def test_http_and_worker_processes_answer_a_question(
 
 
 def test_sigterm_lets_the_worker_finish_its_current_answer(
-    sandbox: Sandbox, glean: LocalGlean, redis_url: str, procs: list[Proc], bot: Bot
+    sandbox: Sandbox, glean: LocalGlean, redis_url: str, procs: list[GleanbotProcess], bot: Bot
 ) -> None:
     bot.glean_fault("chat", delay_ms=2500)  # a slow answer, so the signal lands mid-job
     question = bot.ask(QUESTION)
-    worker = Proc(["worker"], bot_env(sandbox, glean, redis_url))
+    worker = GleanbotProcess(["worker"], bot_env(sandbox, glean, redis_url))
     procs.append(worker)
     rq_redis = redis.Redis.from_url(redis_url)
     job_id = bot.queue.job_ids[0] if bot.queue.job_ids else None

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
-from bot.dotenv import read_dotenv
-from bot.policy import PolicyError, parse_policy
-from bot.settings import Settings, SettingsError
+from core.dotenv import read_dotenv
+from core.policy import PolicyError, parse_policy
+from core.settings import Settings, SettingsError
+from gleanbot.cli import main
 
 BASE = {
     "SLACK_BOT_TOKEN": "xoxb-1",
@@ -122,7 +122,7 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path) -> None:
     env = tmp_path / ".env"
     env.write_text('# comment\nexport GLEAN_API_TOKEN="from-file"\nPORT=4000  # inline\nEMPTY=\n')
     assert read_dotenv(env) == {"GLEAN_API_TOKEN": "from-file", "PORT": "4000", "EMPTY": ""}
-    from bot.cli import load_settings
+    from gleanbot.cli import load_settings
 
     s = load_settings(env, {**BASE, "GLEAN_API_TOKEN": "from-env"}, "http")
     assert s.glean_api_token == "from-env" and s.port == 4000

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.jobs import make_queue, open_rq_redis
-from bot.settings import Settings
 from bot.socket_mode import connect_socket_mode
-from bot.store import Store, open_redis
+from core.contract import make_queue, open_rq_redis
+from core.settings import Settings
+from core.store import Store, open_redis
 from local_glean import LocalGlean
+from local_stack.processes import GleanbotProcess
 from slack_sandbox import Sandbox, SandboxConfig
-from tests.bot.conftest import BOT_TOKEN, SIGNING_SECRET, Bot, Outcomes, bot_env
-from tests.bot.test_processes import Proc
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, Bot, Outcomes, bot_env
 
 APP_TOKEN = "xapp-1-A0SANDBOX-test-app-token"
 QUESTION = "What are the company holidays in 2025?"
@@ -130,12 +130,12 @@ def test_gleanbot_socket_process_answers_a_question(
     sandbox: Sandbox, glean: LocalGlean, redis_url: str
 ) -> None:
     env = socket_env(sandbox, glean, redis_url)
-    app = Proc(["socket"], env)
+    app = GleanbotProcess(["socket"], env)
     try:
         assert sandbox.socket_mode.wait_connected(timeout_s=20), "".join(app.lines)
         question = sandbox.post_message("U_ALICE", "C_GENERAL", QUESTION)
         sandbox.wait_for(lambda: app.events("message_enqueued"))
-        worker = Proc(["worker", "--burst"], env)
+        worker = GleanbotProcess(["worker", "--burst"], env)
         try:
             assert worker.popen.wait(30) == 0
         finally:
@@ -158,7 +158,7 @@ def test_a_refused_app_token_is_a_clear_configuration_error(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GLEAN_"))}
     env.update(socket_env(sandbox, glean, redis_url), SLACK_APP_TOKEN="xapp-1-revoked")
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "--env-file", os.devnull, "socket"],
+        [sys.executable, "-m", "gleanbot", "--env-file", os.devnull, "socket"],
         env=env,
         capture_output=True,
         text=True,

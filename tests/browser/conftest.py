@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from demo.stack import DemoOptions, Stack
 from local_glean.pacing import Pace
+from local_stack.stack import Stack, StackOptions
 
 CHROMIUM = os.environ.get("GLEANBOT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -80,7 +80,7 @@ def start_stack(**options: Any) -> Stack:
         "redis_url": os.environ.get("GLEANBOT_TEST_REDIS_URL"),
         **options,
     }
-    return Stack(DemoOptions(**settings)).start()
+    return Stack(StackOptions(**settings)).start()
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from demo.stack import Stack
+from local_stack.stack import Stack
 
 ANSWER_TIMEOUT_MS = 30_000
 FILES_AND_COMMANDS = all(
     importlib.util.find_spec(name) is not None
-    for name in ("bot.commands", "bot.slack_files", "workers.files")
+    for name in ("bot.commands", "core.slack_files", "workers.files")
 )
 needs_files_and_commands = pytest.mark.skipif(
     not FILES_AND_COMMANDS,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from demo.stack import Stack
+from local_stack.stack import Stack
 
 ANSWER_TIMEOUT_MS = 30_000
 QUESTION = "What is the meal limit on business travel?"

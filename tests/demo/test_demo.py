@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from demo.check import run_check
-from demo.redis_server import RedisUnavailable, answers, choose_redis
+from local_stack.redis_server import RedisUnavailable, answers, choose_redis
 
 REDIS_SERVER = shutil.which("redis-server")
 needs_redis_server = pytest.mark.skipif(REDIS_SERVER is None, reason="redis-server is not on PATH")
@@ -23,7 +23,7 @@ START_TIMEOUT_S = 60
 
 
 def demo_command(*flags: str) -> list[str]:
-    return [sys.executable, "-m", "bot", "demo", "--port", "0", "--pace", "off", "--no-open", *flags]
+    return [sys.executable, "-m", "gleanbot", "demo", "--port", "0", "--pace", "off", "--no-open", *flags]
 
 
 def clean_env() -> dict[str, str]:
@@ -153,7 +153,10 @@ def _ppid(proc: Path) -> int:
 
 def test_bad_flags_are_refused_before_anything_starts() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo", "--workers", "0"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "gleanbot", "demo", "--workers", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2 and "--workers must be at least 1" in result.stderr
 
@@ -165,12 +168,12 @@ def test_bad_flags_are_refused_before_anything_starts() -> None:
 def test_a_configured_redis_that_answers_is_used_as_is(tmp_path: Path) -> None:
     private = choose_redis(None, tmp_path / "first")
     try:
-        assert private.child is not None and answers(private.url)
+        assert private.server is not None and answers(private.url)
         reused = choose_redis(private.url, tmp_path / "second")
-        assert (reused.url, reused.child, reused.description) == (private.url, None, "REDIS_URL")
+        assert (reused.url, reused.server, reused.description) == (private.url, None, "REDIS_URL")
     finally:
-        assert private.child is not None
-        private.child.stop(grace_s=3)
+        assert private.server is not None
+        private.server.stop()
     assert not answers(private.url)
 
 
@@ -178,12 +181,12 @@ def test_a_configured_redis_that_answers_is_used_as_is(tmp_path: Path) -> None:
 def test_an_unreachable_redis_url_falls_back_to_a_private_server(tmp_path: Path) -> None:
     choice = choose_redis("redis://127.0.0.1:1/0", tmp_path)
     try:
-        assert choice.child is not None and answers(choice.url)
+        assert choice.server is not None and answers(choice.url)
         assert choice.description.startswith("REDIS_URL does not answer; private redis-server on 127.0.0.1:")
         assert (tmp_path / "redis.log").exists()  # its data and log live in the demo's temp folder
     finally:
-        assert choice.child is not None
-        choice.child.stop(grace_s=3)
+        assert choice.server is not None
+        choice.server.stop()
 
 
 def test_without_any_redis_the_message_says_how_to_install_one(

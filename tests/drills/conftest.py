@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.bot.conftest import (  # noqa: F401  (pytest finds fixtures by name in this module)
+from tests.drills.helpers import Workers
+from tests.harness import (  # noqa: F401  (pytest finds fixtures by name in this module)
     _clean_environ,
     bot,
     glean,
@@ -15,7 +16,6 @@ from tests.bot.conftest import (  # noqa: F401  (pytest finds fixtures by name i
     redis_url,
     sandbox,
 )
-from tests.drills.helpers import Workers
 
 
 @pytest.fixture

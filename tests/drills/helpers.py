@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bench.harness import BotProcess
+from local_stack.processes import GleanbotProcess
 from slack_sandbox import Sandbox
-from tests.bot.conftest import Bot, bot_env
+from tests.harness import Bot, bot_env
 
 QUESTION = "What are the company holidays in 2025?"
 FAST_RECOVERY = {"GLEANBOT_JOB_HEARTBEAT_S": "1", "GLEANBOT_MAINTENANCE_INTERVAL_S": "1"}
@@ -19,11 +19,11 @@ class Workers:
     """`gleanbot worker` subprocesses (real forking RQ workers) started by a test, all killed at its end."""
 
     def __init__(self) -> None:
-        self.started: list[BotProcess] = []
+        self.started: list[GleanbotProcess] = []
 
-    def start(self, bot: Bot, **extra: str) -> BotProcess:
+    def start(self, bot: Bot, **extra: str) -> GleanbotProcess:
         env = bot_env(bot.sandbox, bot.glean, bot.settings.redis_url, **FAST_RECOVERY, **extra)
-        worker = BotProcess(["worker"], env)
+        worker = GleanbotProcess(["worker"], env)
         self.started.append(worker)
         worker.wait_event("starting")
         return worker

@@ -16,8 +16,8 @@ from local_glean import LocalGlean
 from local_glean.config import LocalGleanConfig
 from local_glean.pacing import Pace
 from slack_sandbox import Sandbox
-from tests.bot.conftest import Bot, start_bot
 from tests.drills.helpers import QUESTION, bot_messages, is_complete_answer, is_notice, reactions
+from tests.harness import Bot, start_bot
 
 
 def _outcome(bot: Bot, ts: str) -> tuple[list[dict[str, object]], list[dict[str, object]]]:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import RedisServer, children
 from local_glean import LocalGlean
+from local_stack.processes import children
+from local_stack.redis_server import RedisServer
 from slack_sandbox import Sandbox
-from tests.bot.conftest import Bot, start_bot
 from tests.drills.helpers import (
     QUESTION,
     Workers,
@@ -27,6 +27,7 @@ from tests.drills.helpers import (
     is_complete_answer,
     is_notice,
 )
+from tests.harness import Bot, start_bot
 from workers.worker import EXIT_REDIS_LOST
 
 DOWN_S = 2.0

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from bench.harness import ignored_retry_after
-from tests.bot.conftest import Bot
+from local_stack.checks import ignored_retry_after
 from tests.drills.helpers import QUESTION, bot_messages, is_complete_answer, is_notice
+from tests.harness import Bot
 
 QUESTIONS = (QUESTION, "How do I set up the VPN on a new laptop?")
 

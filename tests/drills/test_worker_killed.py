@@ -14,11 +14,10 @@ from typing import Any
 
 import pytest
 
-from bench.harness import BotProcess, children
 from local_glean import LocalGlean
 from local_glean.config import LocalGleanConfig
 from local_glean.pacing import Pace
-from tests.bot.conftest import Bot
+from local_stack.processes import GleanbotProcess, children
 from tests.drills.helpers import (
     QUESTION,
     Workers,
@@ -28,6 +27,7 @@ from tests.drills.helpers import (
     is_notice,
     reactions,
 )
+from tests.harness import Bot
 
 PACE = Pace(first_token_ms=200, tokens_per_s=40.0)  # this answer streams for about 5 s
 
@@ -41,7 +41,7 @@ def glean(tmp_path: Path) -> Iterator[LocalGlean]:
     server.stop()
 
 
-def _kill_mid_stream(bot: Bot, worker: BotProcess, ts: str) -> dict[str, Any]:
+def _kill_mid_stream(bot: Bot, worker: GleanbotProcess, ts: str) -> dict[str, Any]:
     """Wait until the answer is partly visible, SIGKILL the worker (its parent process only, as an OOM kill
     or `kill -9 <pid>` would), and return the half-streamed message."""
     partial: dict[str, Any] = bot.sandbox.wait_for(

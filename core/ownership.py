@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.formatting import StartOver
-from bot.store import Store
+from core.blocks import StartOver
+from core.store import Store
 
 __all__ = ["ThreadChat", "start_over_refusal", "thread_chats"]
 

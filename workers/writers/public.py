@@ -1,29 +1,26 @@
-"""Putting an answer into Slack as it arrives: streamed (chat.startStream/append/stop), or one message
-updated at most once a second, or privately (one ephemeral message at the end)."""
+"""A public answer in the thread: streamed (chat.startStream/append/stop), or one message updated at most once a second."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
-from bot.formatting import (
+from core.blocks import (
     SlackMessage,
     Source,
     StartOver,
     feedback_block,
-    private_answer_messages,
     public_answer_messages,
     sources_blocks,
 )
-from bot.logs import log_event
+from core.logs import log_event
 
-__all__ = ["AnswerWriter", "PrivateWriter", "PublicWriter"]
+__all__ = ["PublicWriter"]
 
 log = logging.getLogger("gleanbot.writer")
 
@@ -37,19 +34,6 @@ STREAM_SOFT_MAX_CHARS = 10_000
 STREAM_HARD_MAX_CHARS = 11_500
 """A streamed message never grows beyond this (Slack's markdown limit is 12,000)."""
 _FENCE = "```"
-
-
-class AnswerWriter(Protocol):
-    @property
-    def visible(self) -> bool:
-        """Whether any part of the answer is already in Slack (then a retry would duplicate it)."""
-
-    def append(self, delta: str) -> None: ...
-
-    def finish(self, markdown: str, sources: Sequence[Source]) -> None: ...
-
-    def abort(self, notice: str) -> None:
-        """End a visible partial answer with a notice (only called when `visible`)."""
 
 
 class PublicWriter:
@@ -276,61 +260,3 @@ class PublicWriter:
             self._client.chat_postMessage(
                 channel=self._channel_id, thread_ts=self._thread_ts, text=f":warning: {notice}"
             )
-
-
-class PrivateWriter:
-    """A private answer: gathered, then shown to the asker alone with a "Share to thread" button.
-
-    Ephemeral messages cannot be streamed or updated, so nothing is visible until `finish`.
-    """
-
-    def __init__(
-        self,
-        client: WebClient,
-        *,
-        channel_id: str,
-        thread_ts: str,
-        user_id: str,
-        share_id: str,
-        start_over: StartOver | None = None,
-        with_their_access: bool = True,
-    ) -> None:
-        self._start_over = start_over
-        self._client = client
-        self._channel_id = channel_id
-        self._thread_ts = thread_ts
-        self._user_id = user_id
-        self._share_id = share_id
-        self._with_their_access = with_their_access
-        self._text = ""
-
-    @property
-    def visible(self) -> bool:
-        return False
-
-    def append(self, delta: str) -> None:
-        self._text += delta
-
-    def finish(self, markdown: str, sources: Sequence[Source]) -> None:
-        for message in private_answer_messages(
-            markdown,
-            sources,
-            self._share_id,
-            start_over=self._start_over,
-            with_their_access=self._with_their_access,
-        ):
-            self._client.chat_postEphemeral(
-                channel=self._channel_id,
-                user=self._user_id,
-                thread_ts=self._thread_ts,
-                text=message.text,
-                blocks=message.blocks,
-            )
-
-    def abort(self, notice: str) -> None:
-        self._client.chat_postEphemeral(
-            channel=self._channel_id,
-            user=self._user_id,
-            thread_ts=self._thread_ts,
-            text=f":warning: {notice}",
-        )

@@ -1,4 +1,4 @@
-"""Slack rendering: Markdown to mrkdwn, the Sources list, splitting at Slack's limits, answer blocks and buttons."""
+"""Answer messages as Slack blocks: the answer, its numbered Sources, and the feedback, share and start-over buttons."""
 
 from __future__ import annotations
 
@@ -7,6 +7,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.mrkdwn import (
+    MARKDOWN_PART_MAX_CHARS,
+    SECTION_TEXT_MAX_CHARS,
+    escape_mrkdwn,
+    markdown_to_mrkdwn,
+    mrkdwn_link,
+    split_text,
+)
+
 __all__ = [
     "FEEDBACK_ACTION_ID",
     "SHARE_ACTION_ID",
@@ -14,19 +23,12 @@ __all__ = [
     "SlackMessage",
     "Source",
     "StartOver",
-    "markdown_to_mrkdwn",
     "notice_message",
     "private_answer_messages",
     "public_answer_messages",
-    "slack_to_plain",
     "sources_markdown",
-    "split_text",
 ]
 
-SECTION_TEXT_MAX_CHARS = 3_000
-"""Slack rejects a section block whose text is longer (invalid_blocks)."""
-MARKDOWN_PART_MAX_CHARS = 10_000
-"""A markdown block takes 12,000 characters, but a whole message fails near 13,200: keep room for Sources."""
 MESSAGE_MARKDOWN_MAX_CHARS = 11_500
 """Body plus Sources allowed in one message before the Sources move to a message of their own."""
 BLOCKS_PER_MESSAGE_MAX = 45
@@ -36,7 +38,7 @@ PREVIEW_MAX_CHARS = 300
 FEEDBACK_ACTION_ID = "gleanbot_feedback"
 SHARE_ACTION_ID = "gleanbot_share"
 START_OVER_ACTION_ID = "gleanbot_start_over"
-_FENCE = "```"
+_MARKER = re.compile(r"(?<!\[)\[(\d{1,3})\](?![(\]])")
 
 
 @dataclass(frozen=True)
@@ -71,129 +73,6 @@ class SlackMessage:
     blocks: list[dict[str, Any]] = field(default_factory=list)
 
 
-# -- splitting -----------------------------------------------------------------------------------------
-def split_text(text: str, limit: int) -> list[str]:
-    """Split `text` into parts of at most `limit` characters at paragraph, line or word boundaries.
-
-    Nothing is dropped except whitespace at the cut; a code block cut in two is closed and reopened.
-    """
-    if limit < 2 * len(_FENCE) + 10:
-        raise ValueError("limit too small")
-    parts: list[str] = []
-    rest = text.strip()
-    reopen = ""
-    while rest:
-        rest = reopen + rest
-        budget = limit - len(_FENCE) - 1  # room to close a code block
-        if len(rest) <= limit:
-            parts.append(rest)
-            break
-        cut = _cut_point(rest, budget)
-        part = rest[:cut].rstrip()
-        rest = rest[cut:].lstrip()
-        reopen = ""
-        if part.count(_FENCE) % 2 == 1:
-            part += "\n" + _FENCE
-            reopen = _FENCE + "\n"
-        parts.append(part)
-    return parts
-
-
-def _cut_point(text: str, budget: int) -> int:
-    window = text[:budget]
-    for separator in ("\n\n", "\n", ". ", " "):
-        index = window.rfind(separator)
-        if index >= budget // 2:
-            return index + len(separator)
-    return budget
-
-
-# -- Markdown -> mrkdwn --------------------------------------------------------------------------------
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^(\s*)[-*+]\s+")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
-_ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)")
-_BOLD_MARK = "\x01"
-_MARKER = re.compile(r"(?<!\[)\[(\d{1,3})\](?![(\]])")
-
-
-def escape_mrkdwn(text: str) -> str:
-    """Slack needs only these three escaped; anything else (like &quot;) would show literally."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def _link(url: str, label: str) -> str:
-    """`<url|label>` with the URL escaped exactly once (callers pass it raw or already escaped)."""
-    # A '|' inside the URL would end it early.
-    safe_url = escape_mrkdwn(_unescape(url)).replace("|", "%7C")
-    return f"<{safe_url}|{label.replace('|', '¦')}>"
-
-
-def _inline(text: str) -> str:
-    pieces = text.split("`")
-    for i in range(0, len(pieces), 2):  # even pieces are outside inline code
-        piece = pieces[i]
-        piece = _LINK.sub(lambda m: _link(m.group(2), m.group(1)), piece)
-        piece = _BOLD.sub(lambda m: _BOLD_MARK + (m.group(1) or m.group(2)) + _BOLD_MARK, piece)
-        piece = _ITALIC.sub(r"_\1_", piece)
-        piece = _STRIKE.sub(r"~\1~", piece)
-        pieces[i] = piece.replace(_BOLD_MARK, "*")
-    return "`".join(pieces)
-
-
-def markdown_to_mrkdwn(markdown: str) -> str:
-    """Convert the Markdown Glean writes into Slack mrkdwn (for section blocks and ephemeral messages)."""
-    out: list[str] = []
-    in_code = False
-    for line in markdown.split("\n"):
-        if line.lstrip().startswith(_FENCE):
-            in_code = not in_code
-            out.append(_FENCE)  # Slack ignores a language tag after the fence; drop it
-            continue
-        escaped = escape_mrkdwn(line)
-        if in_code:
-            out.append(escaped)
-            continue
-        heading = _HEADING.match(escaped)
-        if heading:
-            out.append(f"*{_inline(heading.group(1)).strip('*')}*")
-            continue
-        escaped = _BULLET.sub(lambda m: f"{m.group(1)}• ", escaped)
-        out.append(_inline(escaped))
-    return "\n".join(out)
-
-
-# -- Slack text -> plain question ----------------------------------------------------------------------
-_ANGLE = re.compile(r"<([^<>]+)>")
-
-
-def slack_to_plain(text: str, bot_user_id: str | None = None) -> str:
-    """The question as a person reads it: the bot's mention removed, links and mentions spelled out."""
-
-    def replace(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        target, _, label = inner.partition("|")
-        if target.startswith("@"):
-            return "" if target[1:] == bot_user_id else f"@{label or target[1:]}"
-        if target.startswith("#"):
-            return f"#{label or target[1:]}"
-        if target.startswith("!"):
-            return f"@{label or target[1:].split('^')[0]}"
-        if label and label != target:
-            return f"{label} ({target})"
-        return target
-
-    plain = _ANGLE.sub(replace, text)
-    plain = _unescape(plain)
-    return re.sub(r"[ \t]+", " ", plain).strip()
-
-
 # -- Sources -------------------------------------------------------------------------------------------
 def sources_markdown(sources: Sequence[Source]) -> str:
     lines = ["**Sources**"]
@@ -207,7 +86,7 @@ def _sources_mrkdwn(sources: Sequence[Source]) -> str:
     lines = ["*Sources*"]
     for s in sources:
         title = escape_mrkdwn(s.title or "Untitled")
-        lines.append(f"{s.number}. {_link(s.url, title)}" if s.url else f"{s.number}. {title}")
+        lines.append(f"{s.number}. {mrkdwn_link(s.url, title)}" if s.url else f"{s.number}. {title}")
     return "\n".join(lines)
 
 
@@ -226,7 +105,7 @@ def link_citations(text: str, sources: Sequence[Source], *, mrkdwn: bool = False
         url = urls.get(int(number))
         if not url:
             return match.group(0)
-        return _link(url, f"[{number}]") if mrkdwn else f"[[{number}]]({url})"
+        return mrkdwn_link(url, f"[{number}]") if mrkdwn else f"[[{number}]]({url})"
 
     return _MARKER.sub(replace, text)
 

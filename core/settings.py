@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bot.file_hosts import is_loopback
-from bot.policy import Policy, load_policy
+from core.file_hosts import is_loopback
+from core.policy import Policy, load_policy
 
 __all__ = ["DEFAULT_SLACK_API_URL", "Command", "Settings", "SettingsError"]
 

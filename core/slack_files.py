@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.logs import log_event
+from core.logs import log_event
 
 __all__ = ["MAX_FILES_PER_MESSAGE", "SlackFile", "complete_file", "fetch_message_files", "files_from"]
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.logs import log_event
+from core.logs import log_event
 
 __all__ = ["UserTime", "format_time", "user_time"]
 

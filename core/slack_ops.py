@@ -8,9 +8,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.formatting import notice_message
-from bot.logs import log_event
-from bot.store import Store
+from core.blocks import notice_message
+from core.logs import log_event
+from core.store import Store
 
 __all__ = ["WORKING_REACTION", "asker_email", "is_external", "post_notice", "set_working"]
 

@@ -1,4 +1,4 @@
-"""Child processes of the demo (Redis, RQ workers): started in their own session, logged to a file, and
+"""Child processes of the local stack (Redis, RQ workers): started in their own session, logged to a file, and
 stopped as a whole process group, so Ctrl-C leaves no orphan behind (a worker's job process included)."""
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ class Child:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(grace_s)
         # Also after a clean exit: a worker's job process may outlive its parent for a moment.
+        self._signal_group(signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        self._log.close()
+
+    def kill(self) -> None:
+        """SIGKILL the process group at once: no chance to clean up (a crash, for drills)."""
         self._signal_group(signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)

@@ -1,4 +1,4 @@
-"""Free loopback ports for the demo's servers."""
+"""Free loopback ports for the local stack's servers."""
 
 from __future__ import annotations
 

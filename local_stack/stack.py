@@ -1,4 +1,4 @@
-"""The demo's running parts, started in order and stopped in reverse: local_glean and the Slack sandbox (threads
+"""The whole local stack, started in order and stopped in reverse (the demo and the browser tests run it): local_glean and the Slack sandbox (threads
 of this process), Redis, the RQ worker(s) (`gleanbot worker`, child processes) and the bot in HTTP mode.
 
 The bot runs in this process on 127.0.0.1 through the same functions `gleanbot http` uses, with settings built
@@ -15,38 +15,32 @@ import secrets
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from rq import Worker
 
-from bot.app import build_app
-from bot.http import EVENTS_PATH, make_server, make_wsgi_app, redis_health, stop_server
-from bot.jobs import open_rq_redis
-from bot.logs import JsonFormatter
-from bot.settings import Settings
-from bot.store import open_redis
-from demo.children import Child
-from demo.redis_server import RedisChoice, choose_redis
+from core.contract import open_rq_redis
+from core.logs import JsonFormatter
+from core.settings import Settings
 from local_glean import LocalGlean
 from local_glean.config import SAMPLE_APPLICATIONS_FILE, SAMPLE_DOCS_DIR, LocalGleanConfig
 from local_glean.pacing import REALISTIC, Pace
+from local_stack.bot_server import BotServer
+from local_stack.children import Child
+from local_stack.env import bot_env, scrubbed
+from local_stack.redis_server import RedisChoice, choose_redis
 from slack_sandbox import Sandbox, SandboxConfig
 
-__all__ = ["DEFAULT_UI_PORT", "DemoOptions", "Stack", "StackError"]
+__all__ = ["DEFAULT_UI_PORT", "Stack", "StackError", "StackOptions"]
 
 DEFAULT_UI_PORT = 8730
 WORKER_READY_TIMEOUT_S = 30.0
 WORKER_STOP_GRACE_S = 5.0
 DEMO_USER_TOKEN = "dev-token"
 DEMO_GLOBAL_TOKEN = "dev-global-token"
-# Settings that must come from the demo, never from the caller's shell or .env (a real token, say).
-_OWN_PREFIXES = ("SLACK_", "GLEAN_", "GLEANBOT_", "LOCAL_GLEAN_")
-_OWN_NAMES = ("REDIS_URL", "PORT", "LOG_LEVEL")
 
 
 class StackError(RuntimeError):
@@ -54,7 +48,7 @@ class StackError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class DemoOptions:
+class StackOptions:
     port: int = DEFAULT_UI_PORT
     port_required: bool = False
     """False: if `port` is taken, any free port will do. True (`--port` given): fail instead."""
@@ -73,7 +67,7 @@ class DemoOptions:
 class Stack:
     """`Stack(options).start()`, then `.url`; `.stop()` ends everything (safe to call twice)."""
 
-    def __init__(self, options: DemoOptions) -> None:
+    def __init__(self, options: StackOptions) -> None:
         self.options = options
         self.folder = Path(tempfile.mkdtemp(prefix="gleanbot-demo-"))
         self.glean: LocalGlean | None = None
@@ -103,9 +97,8 @@ class Stack:
             self.redis = choose_redis(
                 self.options.redis_url, self.folder / "redis", self.options.redis_server
             )
-            if self.redis.child is not None:
-                child = self.redis.child
-                self._stops.append(lambda: child.stop(grace_s=3))
+            if self.redis.server is not None:
+                self._stops.append(self.redis.server.stop)
             self.settings = Settings.from_env(self._bot_env()).require_for("http")
             self._start_workers()
             self._start_bot()
@@ -148,23 +141,20 @@ class Stack:
 
     def _bot_env(self) -> dict[str, str]:
         assert self.sandbox is not None and self.glean is not None and self.redis is not None
-        env = {
-            "SLACK_BOT_TOKEN": self.sandbox.config.bot_token,
-            "SLACK_SIGNING_SECRET": self.sandbox.config.signing_secret,
-            "SLACK_API_URL": self.sandbox.api_url,
-            "GLEAN_SERVER_URL": self.glean.url,
-            "GLEAN_API_TOKEN": DEMO_GLOBAL_TOKEN if self.options.act_as else DEMO_USER_TOKEN,
-            "REDIS_URL": self.redis.url,
+        return bot_env(
+            self.sandbox,
+            self.glean.url,
+            self.redis.url,
+            GLEAN_API_TOKEN=DEMO_GLOBAL_TOKEN if self.options.act_as else DEMO_USER_TOKEN,
             # Its own queue: on a shared Redis, the demo must not take a real deployment's jobs (or give it its).
-            "GLEANBOT_QUEUE": self._queue_name,
-            "LOG_LEVEL": "INFO",
+            GLEANBOT_QUEUE=self._queue_name,
+            LOG_LEVEL="INFO",
             **({"GLEAN_ACT_AS": "asker"} if self.options.act_as else {}),
             **self.options.extra_env,
-        }
-        return env
+        )
 
     def _child_env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(_OWN_PREFIXES) and k not in _OWN_NAMES}
+        env = scrubbed(os.environ)
         env.update(self._bot_env())
         env["PYTHONUNBUFFERED"] = "1"
         return env
@@ -173,7 +163,7 @@ class Stack:
         assert self.settings is not None
         no_env_file = str(self.folder / "no.env")  # never read the caller's .env: the demo sets everything
         for number in range(1, self.options.workers + 1):
-            argv = [sys.executable, "-m", "bot", "--env-file", no_env_file, "worker"]
+            argv = [sys.executable, "-m", "gleanbot", "--env-file", no_env_file, "worker"]
             child = Child(f"worker {number}", argv, self.folder / f"worker-{number}.log", self._child_env())
             self.workers.append(child)
             self._stops.append(functools.partial(child.stop, grace_s=WORKER_STOP_GRACE_S))
@@ -204,20 +194,10 @@ class Stack:
     def _start_bot(self) -> None:
         assert self.settings is not None and self.sandbox is not None
         self._log_to_file()
-        app = build_app(self.settings)
-        server: Any = make_server(
-            make_wsgi_app(app, redis_health(open_redis(self.settings.redis_url))), host="127.0.0.1", port=0
-        )
-        thread = threading.Thread(target=server.run, name="gleanbot-http", daemon=True)
-        thread.start()
-        self.bot_port = int(server.effective_port)
-        self.sandbox.set_bot_url(f"http://127.0.0.1:{self.bot_port}{EVENTS_PATH}")
-
-        def stop_bot() -> None:
-            stop_server(server)
-            thread.join(10)
-
-        self._stops.append(stop_bot)
+        bot = BotServer(self.settings).start()
+        self._stops.append(bot.stop)
+        self.bot_port = bot.port
+        self.sandbox.set_bot_url(bot.events_url)
 
     def _log_to_file(self) -> None:
         """The bot's JSON log lines go to bot.log beside the workers' logs (the terminal stays readable)."""
@@ -232,10 +212,15 @@ class Stack:
 
     # ---- running and stopping -----------------------------------------------------------------------------
 
-    def dead_child(self) -> Child | None:
-        """A worker or the private Redis that stopped on its own (the demo cannot go on without it)."""
-        children = [*self.workers, *([self.redis.child] if self.redis and self.redis.child else [])]
-        return next((c for c in children if not c.alive()), None)
+    def dead_child(self) -> str | None:
+        """What stopped on its own, a worker or the private Redis, and why (the demo cannot go on without it)."""
+        for child in self.workers:
+            if not child.alive():
+                return f"{child.name} stopped unexpectedly:\n{child.tail()}"
+        server = self.redis.server if self.redis else None
+        if server is not None and not server.alive():
+            return f"redis-server stopped unexpectedly:\n{server.tail()}"
+        return None
 
     def stop(self, keep_logs: bool = False) -> None:
         while self._stops:

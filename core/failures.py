@@ -1,4 +1,4 @@
-"""What each failure means for the asker: a short visible message, whether a retry may help, a log kind."""
+"""The one place an error becomes the words a person reads: answers, `/glean` replies and forwarded files."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from glean_chat.errors import GleanError, GleanTimeoutError, GleanTransportError
 
-__all__ = ["Failure", "describe"]
+__all__ = ["Failure", "command_problem", "describe", "glean_failure_text", "upload_problem"]
 
 
 @dataclass(frozen=True)
@@ -128,3 +128,49 @@ def _glean_status(status: int | None, *, act_as: bool) -> Failure:
         retryable=False,
         admin=True,
     )
+
+
+# -- /glean replies and forwarded files -----------------------------------------------------------------
+def command_problem(exc: GleanError) -> str:
+    """A Glean failure in a `/glean` reply: the person asked for one thing and is told why it failed."""
+    if isinstance(exc, GleanTransportError):
+        return "I couldn't reach Glean. Please try again in a few minutes."
+    if exc.status_code == 401:
+        return "Glean rejected my credentials. An admin has been alerted."
+    if exc.status_code == 403:
+        return "Glean refused this for your account (access denied)."
+    if exc.status_code == 429:
+        return "Glean is busy right now (rate limited). Please try again in a minute."
+    return f"Glean couldn't do that right now (error {exc.status_code}). Please try again later."
+
+
+def upload_problem(label: str, exc: GleanError) -> str:
+    """A failed upload of the file shown as `label` (mrkdwn), in words."""
+    if isinstance(exc, GleanTransportError):
+        return f"I couldn't add {label}: Glean didn't answer. Please share it again later."
+    if exc.status_code == 413:
+        return f"I couldn't add {label}: Glean says it is too large (error 413)."
+    if exc.status_code in (401, 403):
+        return f"I couldn't add {label}: Glean refused the upload (error {exc.status_code}). An admin has been alerted."
+    return f"I couldn't add {label}: Glean answered with error {exc.status_code}. Please try again later."
+
+
+_GLEAN_REASONS = {
+    "PARSE_FAILED": "it couldn't read the file's contents",
+    "AV_SCAN_FAILED": "the file failed its virus scan",
+    "FILE_TOO_SMALL": "the file is empty",
+    "FILE_TOO_LARGE": "the file is too large for Glean",
+    "FILE_EXTENSION_UNSUPPORTED": "Glean can't read this kind of file",
+    "FILE_METADATA_VALIDATION_FAIL": "the file's details didn't pass Glean's checks",
+    "FILE_PROCESSING_TIMED_OUT": "processing it took too long",
+    "OAUTH_NEEDED": "Glean needs you to sign in to read it",
+    "AUTH_REQUIRED": "Glean needs you to sign in to read it",
+    "URL_FETCH_FAILED": "Glean couldn't fetch it",
+    "EMPTY_CONTENT": "it has no readable content",
+}
+
+
+def glean_failure_text(reason: str | None) -> str:
+    """Glean's `failureReason` in words, with the code itself for whoever asks an admin."""
+    code = reason or "UNKNOWN"
+    return f"{_GLEAN_REASONS.get(code, 'Glean could not process it')} (Glean: `FAILED`, `{code}`)"

@@ -1,4 +1,4 @@
-"""`gleanbot`: http (events over HTTP), socket (Socket Mode), worker (RQ), local-glean (the stand-in Glean),
+"""`gleanbot`, the command line above every process: http (events over HTTP), socket (Socket Mode), worker (RQ),
 demo (all of it offline, with a Slack sandbox in the browser)."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from bot.dotenv import read_dotenv
-from bot.logs import configure_logging, log_event
-from bot.policy import PolicyError
-from bot.settings import Command, Settings, SettingsError
+from core.dotenv import read_dotenv
+from core.logs import configure_logging, log_event
+from core.policy import PolicyError
+from core.settings import Command, Settings, SettingsError
 
 __all__ = ["main"]
 
@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_socket_mode(settings)
     from bot.http import make_server, make_wsgi_app, redis_health
-    from bot.store import open_redis
+    from core.store import open_redis
 
     app = build_app(settings)
     health = redis_health(open_redis(settings.redis_url))

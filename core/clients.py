@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.settings import Settings
+from core.settings import Settings
 from glean_chat import Glean
 from glean_chat.utils import NO_RETRIES, BackoffStrategy, RetryConfig
 

@@ -1,0 +1,5 @@
+"""`python -m gleanbot` is `gleanbot`."""
+
+from gleanbot.cli import main
+
+raise SystemExit(main())
