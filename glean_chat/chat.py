@@ -150,10 +150,11 @@ class Chat:
     def upload_files(
         self, *, files: Sequence[models.File | Mapping[str, Any]], **options: Any
     ) -> models.UploadChatFilesResponse:
-        """Upload files for use in chats (multipart, one `files` part each)."""
+        """Upload files for use in chats (multipart, one `files` part each). No files: nothing is sent."""
         prepared = [_file(f) for f in files]
         if not prepared:
-            raise ValueError("upload_files needs at least one file")
+            # The SDK reference's own example uploads `files=[]`; an empty multipart body is not worth a request.
+            return models.UploadChatFilesResponse(files=[])
         call = self._call("uploadchatfiles", idempotent=False, body=None, accept=JSON, **options)
         call.files = prepared
         response = self._t.send(call, options.get("retries"))

@@ -9,6 +9,7 @@ from pydantic import Field
 from ._base import GleanModel
 from ._chat import ChatResponse
 from ._documents import ChatRestrictionFilters, DocumentSpec, ErrorInfo, Person
+from ._search import SearchRequestOptions
 
 
 class SearchRequest(GleanModel):
@@ -19,7 +20,7 @@ class SearchRequest(GleanModel):
     timeout_millis: int | None = None
     disable_spellcheck: bool | None = None
     result_tab_ids: list[str] | None = None
-    request_options: dict[str, Any] | None = None
+    request_options: SearchRequestOptions | None = None
     people: list[Person] | None = None
 
 
@@ -39,6 +40,7 @@ class AskRequest(GleanModel):
     excluded_document_specs: list[DocumentSpec] | None = None
     operators: str | None = None
     backend: str | None = None
+    """A `Backend`; plain `str` so a backend Glean adds later still parses."""
     chat_application_id: str | None = None
     inclusions: ChatRestrictionFilters | None = None
     exclusions: ChatRestrictionFilters | None = None

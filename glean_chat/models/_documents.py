@@ -116,6 +116,26 @@ class DocumentSpec(GleanModel):
     doc_type: str | None = None
 
 
+class DocumentSpec1(DocumentSpec):
+    """A document named by its URL (the first of the spec's DocumentSpec shapes)."""
+
+    url: str | None = None
+
+
+class DocumentSpec2(DocumentSpec):
+    """A document named by its Glean id."""
+
+    id: str | None = None
+
+
+class DocumentSpec3(DocumentSpec):
+    """User-generated content named by its type and content id."""
+
+    ugc_type: str | None = None
+    content_id: int | None = None
+    doc_type: str | None = None
+
+
 class ChatRestrictionFilters(GleanModel):
     container_specs: list[DocumentSpec] | None = None
     document_specs: list[DocumentSpec] | None = None

@@ -11,23 +11,8 @@ from typing import Any
 
 import pytest
 
-from local_glean.pacing import Pace
-from local_stack.stack import Stack, StackOptions
-
-CHROMIUM = os.environ.get("GLEANBOT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TEST_PACE = Pace(first_token_ms=300, tokens_per_s=250)
-"""Fast enough for a quick suite, slow enough that an answer streams in several visible steps."""
-VIEWPORT = {"width": 1280, "height": 800}
+from local_stack.stack import Stack
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, TEST_PACE, VIEWPORT, start_stack  # noqa: F401
 
 
 def skip_reason() -> str | None:
@@ -69,18 +54,6 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-def start_stack(**options: Any) -> Stack:
-    """The demo's stack on free ports, with the suite's Redis if one is configured."""
-    settings: dict[str, Any] = {
-        "port": 0,
-        "port_required": True,
-        "pace": TEST_PACE,
-        "redis_url": os.environ.get("GLEANBOT_TEST_REDIS_URL"),
-        **options,
-    }
-    return Stack(StackOptions(**settings)).start()
 
 
 @pytest.fixture(scope="module")

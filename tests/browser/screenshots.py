@@ -13,7 +13,7 @@ from typing import Any
 from playwright.sync_api import sync_playwright
 
 from local_glean.pacing import Pace
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, start_stack
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, start_stack
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 TIMEOUT_MS = 60_000

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from slack_sandbox import Sandbox, SandboxConfig
-from tests.browser.conftest import VIEWPORT
+from tests.browser.helpers import VIEWPORT
 
 
 @pytest.fixture(scope="module")

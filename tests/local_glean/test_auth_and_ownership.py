@@ -7,7 +7,7 @@ import pytest
 
 from local_glean import LocalGlean
 
-from .conftest import API, GLOBAL_TOKEN, USER_EMAIL, USER_TOKEN, ask_chat, headers, post, upload
+from .helpers import API, GLOBAL_TOKEN, USER_EMAIL, USER_TOKEN, ask_chat, headers, post, upload
 
 
 def test_missing_or_unknown_token_is_401_with_a_reason(server: LocalGlean) -> None:

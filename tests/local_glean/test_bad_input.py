@@ -9,7 +9,7 @@ import pytest
 
 from local_glean import LocalGlean
 
-from .conftest import API, ask_chat, headers, post
+from .helpers import API, ask_chat, headers, post
 
 CHAT_OK = {"messages": [{"fragments": [{"text": "What is the per diem?"}]}]}
 

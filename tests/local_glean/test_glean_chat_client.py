@@ -11,7 +11,7 @@ from glean_chat import Glean, errors, models, utils
 from glean_chat.answer import AnswerBuilder, answer_from_response
 from local_glean import LocalGlean
 
-from .conftest import GLOBAL_TOKEN
+from .helpers import GLOBAL_TOKEN
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from glean.api_client import Glean, errors, models
 
 from local_glean import LocalGlean
 
-from .conftest import sdk
+from .helpers import sdk
 
 QUESTION = "How much is the home office stipend?"
 

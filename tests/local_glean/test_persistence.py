@@ -8,7 +8,7 @@ import httpx
 
 from local_glean import LocalGlean
 
-from .conftest import API, answer_text, ask_chat, cited_titles, headers, post, upload
+from .helpers import API, answer_text, ask_chat, cited_titles, headers, post, upload
 
 
 def test_chats_and_files_survive_a_restart(make_server: Callable[..., LocalGlean], user: str) -> None:

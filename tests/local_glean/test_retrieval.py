@@ -10,7 +10,7 @@ import pytest
 
 from local_glean import LocalGlean
 
-from .conftest import answer_text, ask_chat, cited_titles, post
+from .helpers import answer_text, ask_chat, cited_titles, post
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import pytest
 
 from local_glean import LocalGlean, Pace
 
-from .conftest import API, GLOBAL_TOKEN, answer_text, ask_chat, headers, post
+from .helpers import API, GLOBAL_TOKEN, answer_text, ask_chat, headers, post
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import pytest
 from local_glean import LocalGlean
 from local_glean.pdfwrite import Block, render
 
-from .conftest import API, answer_text, ask_chat, cited_titles, headers, post, upload
+from .helpers import API, answer_text, ask_chat, cited_titles, headers, post, upload
 
 ROADMAP = b"Roadmap 2026\n\nThe Osprey gripper reaches general availability in September 2026.\n"
 

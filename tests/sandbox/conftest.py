@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 
 from slack_sandbox import Sandbox, SandboxConfig
-from tests.sandbox.helpers import BOT_TOKEN, SIGNING_SECRET, Receiver
+from tests.sandbox.helpers import BOT_TOKEN, SIGNING_SECRET, MakeSandbox, Receiver
 
 
 @pytest.fixture(autouse=True)
@@ -17,9 +17,6 @@ def _no_slack_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Bolt and slack_sdk read SLACK_* variables implicitly; tests must not depend on the host's."""
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "HTTP_PROXY", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
-
-
-MakeSandbox = Callable[..., Sandbox]
 
 
 @pytest.fixture

@@ -12,8 +12,12 @@ from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
 
+from slack_sandbox import Sandbox
+
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-sandbox-test"
+MakeSandbox = Callable[..., Sandbox]
+"""The `make_sandbox` fixture: start a sandbox with config overrides."""
 
 
 @dataclass

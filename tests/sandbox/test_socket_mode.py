@@ -23,8 +23,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from slack_sandbox import Sandbox
-from tests.sandbox.conftest import MakeSandbox
-from tests.sandbox.helpers import BOT_TOKEN
+from tests.sandbox.helpers import BOT_TOKEN, MakeSandbox
 
 APP_TOKEN = "xapp-1-test"
 
