@@ -25,6 +25,8 @@ DEFAULT_JOB_RETRY_DELAYS_S = (10, 60)
 DEFAULT_QUEUE = "gleanbot"
 DEFAULT_JOB_HEARTBEAT_S = 10
 DEFAULT_MAINTENANCE_INTERVAL_S = 30
+DEFAULT_WORKER_CONCURRENCY = 8
+"""Answers in flight per `gleanbot worker` on 2 cores: each waits on Glean and Slack, not on the CPU."""
 DEFAULT_MAX_FILE_MB = 25.0
 MAX_FILE_MB_LIMIT = 1_000.0
 
@@ -74,6 +76,8 @@ class Settings:
     """How often a worker vouches for the answer it runs; after 3 missed beats the answer counts as abandoned."""
     maintenance_interval_s: int = DEFAULT_MAINTENANCE_INTERVAL_S
     """How often an idle worker looks for abandoned answers (their worker died) and retries or reports them."""
+    worker_concurrency: int = DEFAULT_WORKER_CONCURRENCY
+    """How many answers one `gleanbot worker` runs at once (one RQ worker process each)."""
     streaming: bool = True
     log_level: str = "INFO"
     max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
@@ -148,6 +152,16 @@ class Settings:
             job_heartbeat_s=int(
                 _number(
                     env, "GLEANBOT_JOB_HEARTBEAT_S", DEFAULT_JOB_HEARTBEAT_S, low=1, high=60, integer=True
+                )
+            ),
+            worker_concurrency=int(
+                _number(
+                    env,
+                    "GLEANBOT_WORKER_CONCURRENCY",
+                    DEFAULT_WORKER_CONCURRENCY,
+                    low=1,
+                    high=64,
+                    integer=True,
                 )
             ),
             maintenance_interval_s=int(

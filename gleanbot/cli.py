@@ -59,10 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     log_event(log, "starting", mode=command)
     if command == "worker":
-        from workers.worker import run_worker
+        from workers.pool import run_pool
 
-        run_worker(settings, burst=args.burst)
-        return 0
+        return run_pool(settings, burst=args.burst)
     from bot.app import build_app
 
     if command == "socket":

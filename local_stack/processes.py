@@ -17,7 +17,7 @@ from local_stack.checks import wait_until
 from local_stack.env import scrubbed
 from slack_sandbox import Sandbox
 
-__all__ = ["REPO_ROOT", "GleanbotProcess", "LineLog", "children", "rss_bytes", "start_http"]
+__all__ = ["REPO_ROOT", "GleanbotProcess", "LineLog", "children", "descendants", "rss_bytes", "start_http"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 20.0
@@ -41,6 +41,17 @@ def children(pid: int) -> list[int]:
         for task in Path(f"/proc/{pid}/task").iterdir():
             with contextlib.suppress(OSError):
                 found += [int(p) for p in (task / "children").read_text().split()]
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid`: a pool's workers, their job processes, RQ's scheduler."""
+    found: list[int] = []
+    frontier = [pid]
+    while frontier:
+        below = children(frontier.pop())
+        found += below
+        frontier += below
     return found
 
 
@@ -119,7 +130,7 @@ class GleanbotProcess:
         return wait_until(found, timeout_s, 0.05)
 
     def rss_bytes(self, *, with_children: bool = False) -> int:
-        pids = [self.pid, *(children(self.pid) if with_children else [])]
+        pids = [self.pid, *(descendants(self.pid) if with_children else [])]
         return sum(rss_bytes(pid) for pid in pids)
 
     def kill(self, sig: int = signal.SIGKILL) -> None:

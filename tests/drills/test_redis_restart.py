@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from local_glean import LocalGlean
-from local_stack.processes import children
+from local_stack.processes import descendants
 from local_stack.redis_server import RedisServer
 from slack_sandbox import Sandbox
 from tests.drills.helpers import (
@@ -57,7 +57,7 @@ def test_redis_restart_loses_no_accepted_question(
 ) -> None:
     bot = bot_on_durable_redis
     sb = bot.sandbox
-    worker = workers.start(bot)
+    worker = workers.start(bot, GLEANBOT_WORKER_CONCURRENCY="1")  # one answer at a time: one waits queued
     before = bot.ask(QUESTION)
     sb.wait_for(lambda: _answered_once(bot, before["ts"]), timeout_s=20)
 
@@ -65,7 +65,7 @@ def test_redis_restart_loses_no_accepted_question(
     in_progress = bot.ask("How do I set up the VPN on a new laptop?")
     queued = bot.ask("What is the expense limit for client dinners?")  # waits behind it (one worker)
     sb.wait_for(lambda: bot.queue.count == 1, timeout_s=10)  # the first taken, the second waiting
-    forked = children(worker.pid)
+    forked = descendants(worker.pid)
     durable_redis.kill()
     during = bot.ask("<@UBOT> How many PTO days do new employees get?")  # arrives while Redis is down
 

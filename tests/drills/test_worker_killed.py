@@ -17,7 +17,7 @@ import pytest
 from local_glean import LocalGlean
 from local_glean.config import LocalGleanConfig
 from local_glean.pacing import Pace
-from local_stack.processes import GleanbotProcess, children
+from local_stack.processes import GleanbotProcess, descendants
 from tests.drills.helpers import (
     QUESTION,
     Workers,
@@ -62,7 +62,7 @@ def _kill_mid_stream(bot: Bot, worker: GleanbotProcess, ts: str) -> dict[str, An
         lambda: bot.store.answer_state("T0SANDBOX", "C_GENERAL", ts).get("message_ts") == partial["ts"],
         timeout_s=5,
     )
-    forked = children(worker.pid)  # the job process and RQ's scheduler
+    forked = descendants(worker.pid)  # its workers, their job processes, RQ's scheduler
     assert forked
     worker.kill(signal.SIGKILL)
     worker.popen.wait(5)
