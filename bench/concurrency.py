@@ -1,9 +1,10 @@
-"""Concurrency: many questions at once, two workers, Slack's rate limits on. Is every question answered exactly
-once, how many answers per minute come out, and did any request ignore a `Retry-After`?
+"""Concurrency: a burst of questions, one worker host, Slack's rate limits on. Is every question answered exactly
+once, how soon does each asker see a sign of work, the first words and the whole answer, how many answers per
+minute come out, how much memory an answer in flight costs, and did any request ignore a `Retry-After`?
 
-Real processes: `gleanbot http` and two forking `gleanbot worker`s, a private Redis, the Slack sandbox with its
-per-method tiers (chat.startStream/stopStream and reactions.remove are Tier 2: 20 a minute per workspace) and
-local_glean paced like a live instance. Questions (default 100) go to 20 channels: per channel three top-level
+Real processes: `gleanbot http` and one `gleanbot worker` (GLEANBOT_WORKER_CONCURRENCY answers at once), a
+private Redis, the Slack sandbox with its per-method tiers (chat.startStream/stopStream and reactions.remove
+are Tier 2: 20 a minute per workspace) and local_glean paced like a live instance. Questions (default 100) go to 20 channels: per channel three top-level
 questions, then a follow-up in the threads of the first two, posted round-robin over about 20 s.
 
 "Answered exactly once": the worker logged `answered` once for the question, its thread holds exactly one bot
@@ -17,6 +18,7 @@ import argparse
 import contextlib
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -24,17 +26,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.harness import machine, percentile, stopping
+from bench.concurrency_report import WORKERS, Outcome, report
+from bench.harness import peak_overlap, stopping
+from core.working import PLACEHOLDER_TEXT
 from local_glean.pacing import OFF, Pace
 from local_stack.checks import ignored_retry_after, wait_until
 from local_stack.env import bot_env
 from local_stack.parts import start_glean, start_sandbox
-from local_stack.processes import GleanbotProcess, start_http
+from local_stack.processes import GleanbotProcess, descendants, pss_bytes, start_http
 from local_stack.redis_server import RedisServer
 from slack_sandbox import Sandbox
 
 REALISTIC = Pace(first_token_ms=800, tokens_per_s=40.0)
-WORKERS = 2
+
+SAMPLE_INTERVAL_S = 0.5
+CLEANUP_WAIT_S = 120.0
+"""Signs of work whose removal waited for Slack's budget are given this long to go."""
 POST_SPACING_S = 0.2
 DONE_TIMEOUT_S = 900.0
 TOPICS = (
@@ -87,35 +94,35 @@ def _answers_in(sb: Sandbox, channel: str, thread_ts: str) -> list[dict[str, Any
     ]
 
 
-@dataclass(frozen=True)
-class Outcome:
-    questions: int
-    answered_once: int
-    duplicates: int
-    notices: int
-    missing: int
-    minutes: float
-    latencies_s: list[float]
-    indicator_s: list[float]
-    no_indicator: int
-    retry_after_ignored: list[str]
-    rate_limited: Counter[str]
-    calls: int
-
-
-def run(count: int, channels: int, pace: Pace) -> Outcome:
+def run(count: int, channels: int, pace: Pace, concurrency: int | None = None) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="gleanbot-bench-") as tmp:
         folder = Path(tmp)
         redis_server = RedisServer(folder / "redis").start()
         sb = start_sandbox(rate_limits=True, deliver_bot_messages=True)
         glean = start_glean(folder / "glean", pace=pace)
-        env = bot_env(sb, glean.base_url, redis_server.url)
+        extra = {"GLEANBOT_WORKER_CONCURRENCY": str(concurrency)} if concurrency else {}
+        env = bot_env(sb, glean.base_url, redis_server.url, **extra)
         with stopping(redis_server.kill, sb.stop, glean.stop):
             http = start_http(env, sb)
             workers = [GleanbotProcess(["worker"], env) for _ in range(WORKERS)]
             with stopping(http.stop, *(w.stop for w in workers)):
                 for worker in workers:
-                    worker.wait_event("starting")
+                    worker.wait_event("pool_started" if concurrency != 1 else "starting")
+                time.sleep(1.0)  # the pool's workers register
+                tree = [p for w in workers for p in [w.pid, *descendants(w.pid)]]
+                pss_idle = pss_bytes(tree)
+                pss_peak = [pss_idle]
+                sampling = True
+
+                def sample() -> None:
+                    while sampling:
+                        pss_peak[0] = max(
+                            pss_peak[0], pss_bytes([p for w in workers for p in [w.pid, *descendants(w.pid)]])
+                        )
+                        time.sleep(SAMPLE_INTERVAL_S)
+
+                sampler = threading.Thread(target=sample, daemon=True)
+                sampler.start()
                 started = time.monotonic()
                 asked = ask_all(sb, count, channels)
 
@@ -132,12 +139,28 @@ def run(count: int, channels: int, pace: Pace) -> Outcome:
                 with contextlib.suppress(TimeoutError):
                     wait_until(all_done, DONE_TIMEOUT_S, 0.5)
                 finished = time.monotonic()
+                sampling = False
+                sampler.join(2)
                 sb.wait_for_deliveries(10)
                 done = answered()
                 per_thread = Counter((a.channel, a.thread_ts) for a in asked)
+
+                def signs_left() -> int:
+                    """Placeholders and 👀 still shown (cleanups wait for Slack's budget)."""
+                    left = 0
+                    for channel, thread_ts in per_thread:
+                        for m in sb.messages(channel, thread_ts=thread_ts):
+                            left += m.get("text") == PLACEHOLDER_TEXT
+                            left += any(r.get("name") == "eyes" for r in m.get("reactions") or [])
+                    return left
+
+                with contextlib.suppress(TimeoutError):
+                    wait_until(lambda: signs_left() == 0, CLEANUP_WAIT_S, 0.5)
                 duplicates = notices = 0
                 for (channel, thread_ts), expected in per_thread.items():
-                    replies = _answers_in(sb, channel, thread_ts)
+                    replies = [
+                        m for m in _answers_in(sb, channel, thread_ts) if m.get("text") != PLACEHOLDER_TEXT
+                    ]
                     warnings = [m for m in replies if str(m.get("text", "")).startswith(":warning:")]
                     notices += len(warnings)
                     duplicates += max(0, len(replies) - len(warnings) - expected)
@@ -158,6 +181,22 @@ def run(count: int, channels: int, pace: Pace) -> Outcome:
                     if c.method == "reactions.add" and c.ok
                 }
                 indicator = [reacted[a.ts] - delivered[a.ts] for a in asked if a.ts in reacted]
+                shown = {str(r.get("message_ts")): r for r in http.events("working_shown")}
+                signs = Counter(str(shown[a.ts].get("kind")) for a in asked if a.ts in shown)
+                sign_s = [
+                    float(shown[a.ts]["ts"]) - wall_offset - delivered[a.ts] for a in asked if a.ts in shown
+                ]
+                visible = {
+                    str(r.get("message_ts")): float(str(r.get("ts")))
+                    for w in workers
+                    for r in w.events("answer_visible")
+                }
+                first_text = [visible[a.ts] - (a.at + wall_offset) for a in asked if a.ts in visible]
+                spans = [
+                    (float(str(r["ts"])) - int(r.get("elapsed_ms") or 0) / 1000, float(str(r["ts"])))
+                    for w in workers
+                    for r in w.events("answered")
+                ]
                 return Outcome(
                     questions=len(asked),
                     answered_once=sum(1 for a in asked if done[a.ts] == 1),
@@ -172,34 +211,16 @@ def run(count: int, channels: int, pace: Pace) -> Outcome:
                     retry_after_ignored=ignored_retry_after(calls),
                     rate_limited=Counter(c.method for c in calls if c.status == 429),
                     calls=len(calls),
+                    sign_s=sign_s,
+                    signs=signs,
+                    first_text_s=first_text,
+                    inflight_peak=peak_overlap(spans),
+                    pss_idle_bytes=pss_idle,
+                    pss_peak_bytes=pss_peak[0],
+                    concurrency=concurrency or 0,
+                    signs_left=signs_left(),
+                    cleanup_s=time.monotonic() - finished,
                 )
-
-
-def report(outcome: Outcome, pace: Pace, channels: int) -> None:
-    print(
-        f"concurrency: {outcome.questions} questions in {channels} channels, {WORKERS} workers, "
-        f"Slack rate limits on; {machine()}"
-    )
-    print(f"local_glean pacing: first token {pace.first_token_ms} ms, {pace.tokens_per_s:g} tokens/s")
-    print(f"answered exactly once: {outcome.answered_once}/{outcome.questions}")
-    print(f"missing: {outcome.missing}, duplicates: {outcome.duplicates}, failure notices: {outcome.notices}")
-    answered = outcome.questions - outcome.missing
-    rate = answered / outcome.minutes if outcome.minutes else 0.0
-    print(f"answers per minute: {rate:.1f} (first question to last answer: {outcome.minutes * 60:.0f} s)")
-    lat = outcome.latencies_s
-    print(
-        f"question -> answer done: p50 {percentile(lat, 50):.1f} s, p95 {percentile(lat, 95):.1f} s, "
-        f"max {max(lat, default=0.0):.1f} s"
-    )
-    ind = outcome.indicator_s
-    print(
-        f"event -> working indicator: p50 {percentile(ind, 50) * 1000:.0f} ms, "
-        f"p95 {percentile(ind, 95) * 1000:.0f} ms; questions never shown one: {outcome.no_indicator}"
-    )
-    print(f"Slack calls: {outcome.calls}; 429s by method: {dict(sorted(outcome.rate_limited.items()))}")
-    print(f"requests that ignored Retry-After: {len(outcome.retry_after_ignored)}")
-    for line in outcome.retry_after_ignored[:10]:
-        print(f"  {line}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -210,11 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--channels", type=int, default=20)
     parser.add_argument("--unpaced", action="store_true", help="local_glean answers as fast as it can")
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="answers per worker host (default: the bot's)"
+    )
     args = parser.parse_args(argv)
     count = 2 if args.smoke else max(1, min(args.questions, 1000))
     channels = 2 if args.smoke else max(1, min(args.channels, 100))
     pace = OFF if args.smoke or args.unpaced else REALISTIC
-    outcome = run(count, channels, pace)
+    outcome = run(count, channels, pace, args.concurrency)
     report(outcome, pace, channels)
     return 0
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-__all__ = ["machine", "percentile", "stopping"]
+__all__ = ["machine", "peak_overlap", "percentile", "stopping"]
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -47,3 +47,13 @@ def stopping(*stops: Callable[[], None]) -> Iterator[None]:
         for stop in reversed(stops):
             with contextlib.suppress(Exception):
                 stop()
+
+
+def peak_overlap(spans: list[tuple[float, float]]) -> int:
+    """The most (start, end) spans open at one moment."""
+    edges = sorted([(a, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
+    peak = level = 0
+    for _, step in edges:
+        level += step
+        peak = max(peak, level)
+    return peak

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from datetime import timedelta
 from typing import Literal
 
 import redis
@@ -22,13 +23,16 @@ from core.slack_files import SlackFile
 
 __all__ = [
     "ANSWER_JOB",
+    "CLEANUP_JOB",
     "COMMAND_JOB",
     "FILES_JOB",
     "JOB_PATHS",
     "AnswerJob",
+    "CleanupJob",
     "CommandJob",
     "FilesJob",
     "enqueue_answer",
+    "enqueue_cleanup",
     "enqueue_command",
     "enqueue_files",
     "job_id_for",
@@ -71,6 +75,12 @@ class AnswerJob(BaseModel):
     is_dm: bool = False
     reaction: bool = False
     """Whether the listener put a working reaction on the question (the job removes it)."""
+    status: bool = False
+    """Whether the listener set a status under the thread instead (the job clears it)."""
+    placeholder_ts: str | None = None
+    """A placeholder reply the listener posted instead; removed when the answer is done, or (adopt)"""
+    placeholder_adopt: bool = False
+    """... written over with the answer (its chat.update token was taken with it)."""
     response_url: str | None = None
     """`/glean ask`: the answer goes to this response_url (privately), not into a thread."""
 
@@ -128,6 +138,7 @@ FILES_JOB = "workers.files.forward_files"
 FILES_FAILURE_CALLBACK = "workers.files.on_files_failure"
 COMMAND_JOB = "workers.commands.run_command"
 COMMAND_FAILURE_CALLBACK = "workers.commands.on_command_failure"
+CLEANUP_JOB = "workers.cleanup.clear_later"
 JOB_PATHS = (
     ANSWER_JOB,
     ANSWER_FAILURE_CALLBACK,
@@ -135,6 +146,7 @@ JOB_PATHS = (
     FILES_FAILURE_CALLBACK,
     COMMAND_JOB,
     COMMAND_FAILURE_CALLBACK,
+    CLEANUP_JOB,
 )
 """Every dotted path RQ resolves in the worker process."""
 COMMAND_QUEUED_TTL_S = 10 * 60
@@ -162,6 +174,8 @@ class FilesJob(BaseModel):
     is_dm: bool = False
     reaction: bool = False
     """Remove the working reaction when done: no answer job follows to do it."""
+    status: bool = False
+    placeholder_ts: str | None = None
 
 
 class CommandJob(BaseModel):
@@ -213,3 +227,31 @@ def enqueue_command(queue: Queue, job: CommandJob) -> str:
         on_failure=Callback(COMMAND_FAILURE_CALLBACK),
     )
     return str(job_rq.id)
+
+
+class CleanupJob(BaseModel):
+    """A sign of work still to remove once Slack's budget allows (its answer is already delivered)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    team_id: str
+    channel_id: str
+    message_ts: str
+    thread_ts: str
+    reaction: bool = False
+    status: bool = False
+    placeholder_ts: str | None = None
+    attempt: int = 1
+
+
+def enqueue_cleanup(queue: Queue, job: CleanupJob, delay_s: float) -> None:
+    """Run the cleanup after `delay_s` (RQ's scheduler, which every gleanbot worker runs)."""
+    queue.enqueue_in(
+        timedelta(seconds=delay_s),
+        CLEANUP_JOB,
+        job.model_dump(mode="json"),
+        description=f"cleanup {job.team_id}/{job.channel_id}/{job.message_ts}",
+        job_timeout=COMMAND_TIMEOUT_S,
+        result_ttl=RESULT_TTL_S,
+        failure_ttl=FAILURE_TTL_S,
+    )

@@ -31,6 +31,11 @@ _FIELDS = (
     "port",
     "count",
     "command",
+    "kind",
+    "method",
+    "workers",
+    "signal",
+    "delay_s",
 )
 # Belt and braces: whatever a library logs, Slack and Glean tokens are masked before the line is written.
 _TOKEN = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+|Bearer\s+[A-Za-z0-9._~+/=-]+")

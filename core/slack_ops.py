@@ -12,7 +12,7 @@ from core.blocks import notice_message
 from core.logs import log_event
 from core.store import Store
 
-__all__ = ["WORKING_REACTION", "asker_email", "is_external", "post_notice", "set_working"]
+__all__ = ["WORKING_REACTION", "asker_email", "impatient", "is_external", "post_notice"]
 
 WORKING_REACTION = "eyes"
 log = logging.getLogger("gleanbot.slack")
@@ -36,7 +36,7 @@ def post_notice(
         return False
 
 
-def _impatient(client: WebClient) -> WebClient:
+def impatient(client: WebClient) -> WebClient:
     """A copy of `client` that reports a 429 at once instead of waiting out its Retry-After."""
     return WebClient(
         token=client.token,
@@ -44,29 +44,6 @@ def _impatient(client: WebClient) -> WebClient:
         timeout=client.timeout,
         retry_handlers=[h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)],
     )
-
-
-def set_working(client: WebClient, *, channel_id: str, ts: str, on: bool, patient: bool = True) -> bool:
-    """Show (or clear) the working indicator: a reaction on the question. Failures are logged, not raised;
-    returns whether the reaction is now as asked.
-
-    `patient=False` skips it when Slack rate-limits reactions (Tier 3) instead of waiting: in a burst of
-    questions, waiting would hold up enqueueing the answer, and so the answer, for a cosmetic indicator.
-    """
-    try:
-        if on:
-            (client if patient else _impatient(client)).reactions_add(
-                channel=channel_id, timestamp=ts, name=WORKING_REACTION
-            )
-        else:
-            client.reactions_remove(channel=channel_id, timestamp=ts, name=WORKING_REACTION)
-    except SlackApiError as exc:
-        error = exc.response.get("error")
-        if error in ("already_reacted", "no_reaction"):
-            return True
-        log_event(log, "reaction_failed", logging.WARNING, channel_id=channel_id, message_ts=ts, error=error)
-        return False
-    return True
 
 
 def asker_email(client: WebClient, store: Store, *, team_id: str, user_id: str) -> str | None:

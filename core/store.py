@@ -51,6 +51,12 @@ KEYS = (
     ("forwarded:{channel_id}:{ts}", "hash", "1 day", "per Slack file id: how forwarding it to Glean ended"),
     ("myfiles:{user_id}", "hash", "thread TTL", "Glean file id -> the file a person forwarded (JSON)"),
     ("confirm:{nonce}", "string", "15 min", "a '/glean clear all' awaiting its confirmation click"),
+    (
+        "budget:{method}[:{channel_id}]",
+        "hash",
+        "2 min",
+        "Slack rate-limit tokens left (core/slack_budget.py)",
+    ),
 )
 
 
@@ -68,6 +74,9 @@ class Store:
     @staticmethod
     def key(team_id: str, *parts: str) -> str:
         return ":".join((PREFIX, team_id or "-", *parts))
+
+    def budget_key(self, team_id: str, method: str, channel_id: str | None) -> str:
+        return self.key(team_id, "budget", method, *([channel_id] if channel_id else []))
 
     # -- dedupe --------------------------------------------------------------------------------------
     def claim_event(self, team_id: str, event_id: str) -> bool:

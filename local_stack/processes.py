@@ -17,7 +17,16 @@ from local_stack.checks import wait_until
 from local_stack.env import scrubbed
 from slack_sandbox import Sandbox
 
-__all__ = ["REPO_ROOT", "GleanbotProcess", "LineLog", "children", "descendants", "rss_bytes", "start_http"]
+__all__ = [
+    "REPO_ROOT",
+    "GleanbotProcess",
+    "LineLog",
+    "children",
+    "descendants",
+    "pss_bytes",
+    "rss_bytes",
+    "start_http",
+]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 20.0
@@ -32,6 +41,17 @@ def rss_bytes(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def pss_bytes(pids: list[int]) -> int:
+    """Proportional set size of these processes (Linux smaps_rollup): shared pages split among sharers."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+    return total
 
 
 def children(pid: int) -> list[int]:

@@ -18,11 +18,12 @@ from core.contract import AnswerJob
 from core.failures import describe
 from core.logs import log_event
 from core.settings import Settings
-from core.slack_ops import set_working
+from core.slack_budget import SlackBudget
 from core.store import Store
 from glean_chat import Glean
 from glean_chat.answer import Answer, AnswerBuilder
 from glean_chat.errors import GleanError
+from workers.cleanup import clear_working_later
 from workers.notify import notify_failure
 from workers.runtime import current
 from workers.writers import choose_writer
@@ -65,7 +66,9 @@ def answer_question(payload: dict[str, Any]) -> str:
                 answer = _run(glean, client, store, job, settings, fresh=True)
         except _Interrupted as stop:
             store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="failed")
-            _clear_working(client, job)
+            clear_working_later(
+                job, placeholder_kept=job.placeholder_adopt
+            )  # the notice ended the answer in it
             log_event(log, "answer_interrupted", logging.ERROR, reason=stop.failure_kind, **fields)
             return "interrupted"
         except Exception as exc:
@@ -82,7 +85,8 @@ def answer_question(payload: dict[str, Any]) -> str:
             raise  # unexpected: the failure callback tells the asker once the job has failed
     store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="done")
     store.mark_thread_answered(job.team_id, job.channel_id, job.thread_ts)
-    _clear_working(client, job)
+    adopted = job.placeholder_adopt and job.visibility == "public" and not job.response_url
+    clear_working_later(job, placeholder_kept=adopted)
     log_event(
         log,
         "answered",
@@ -116,9 +120,11 @@ def _run(
         slack_api_url=settings.slack_api_url,
         streaming=settings.streaming,
         share_id=share_id,
+        budget=SlackBudget(store, job.team_id),
     )
     builder = AnswerBuilder()
     saved_chat = chat_id
+    shown = False
     try:
         for response in glean.client.chat.start_stream(
             messages=[
@@ -143,6 +149,9 @@ def _run(
                 store.set_chat_id(job.team_id, job.channel_id, job.thread_ts, saved_chat, chat_user)
             if delta:
                 writer.append(delta)
+                if not shown and writer.visible:
+                    shown = True
+                    _log_visible(job)
     except (GleanError, BaseTimeoutException, SlackApiError) as exc:
         if chat_id and isinstance(exc, GleanError) and exc.status_code == 404 and not writer.visible:
             raise _StaleChat() from exc
@@ -172,17 +181,24 @@ def _run(
             },
         )
     writer.finish(markdown, sources)
+    if not shown:
+        _log_visible(job)
     return answer
+
+
+def _log_visible(job: AnswerJob) -> None:
+    """The asker can read the answer's first words now (benchmarks measure this)."""
+    log_event(log, "answer_visible", channel_id=job.channel_id, message_ts=job.message_ts)
 
 
 def _discard_partial(client: WebClient, job: AnswerJob, state: dict[str, str]) -> None:
     """A previous attempt died mid-answer (worker killed): remove its unfinished message before retrying."""
     partial = state.get("message_ts")
-    if state.get("status") == "streaming" and partial:
+    # The listener's placeholder is not discarded: the retry writes the answer into it again.
+    if (
+        state.get("status") == "streaming"
+        and partial
+        and not (job.placeholder_adopt and partial == job.placeholder_ts)
+    ):
         with contextlib.suppress(SlackApiError):
             client.chat_delete(channel=job.channel_id, ts=partial)
-
-
-def _clear_working(client: WebClient, job: AnswerJob) -> None:
-    if job.reaction:
-        set_working(client, channel_id=job.channel_id, ts=job.message_ts, on=False)

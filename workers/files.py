@@ -26,11 +26,11 @@ from core.logs import log_event
 from core.mrkdwn import escape_mrkdwn
 from core.settings import Settings
 from core.slack_files import SlackFile, complete_file
-from core.slack_ops import set_working
 from core.store import Store
 from glean_chat import Glean, models
 from glean_chat.errors import GleanError
 from workers.callbacks import failed_payload
+from workers.cleanup import clear_working_later
 from workers.download import DownloadRefused, download_slack_file, make_download_client
 from workers.runtime import current
 
@@ -107,8 +107,7 @@ def forward_files(payload: dict[str, Any]) -> str:
             outcomes.append(outcome)
     if store.claim_notice(job.team_id, f"files:{job.channel_id}:{job.message_ts}"):
         post_note(client, job, "\n".join(o.text for o in outcomes))
-    if job.reaction:
-        set_working(client, channel_id=job.channel_id, ts=job.message_ts, on=False)
+    clear_working_later(job, placeholder_kept=False)
     added = sum(1 for o in outcomes if o.ok)
     return f"added {added} of {len(outcomes)}"
 
@@ -257,5 +256,4 @@ def on_files_failure(
         f":warning: Something went wrong while adding your file to the conversation. An admin has been "
         f"alerted (reference {job.id}).",
     )
-    if files_job.reaction:
-        set_working(client, channel_id=files_job.channel_id, ts=files_job.message_ts, on=False)
+    clear_working_later(files_job, placeholder_kept=False)

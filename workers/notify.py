@@ -14,9 +14,10 @@ from slack_sdk.errors import SlackApiError
 from core.contract import AnswerJob
 from core.failures import Failure, describe
 from core.logs import log_event
-from core.slack_ops import post_notice, set_working
+from core.slack_ops import post_notice
 from core.store import Store
 from workers.callbacks import failed_payload
+from workers.cleanup import clear_working_later
 from workers.respond import post_response
 from workers.runtime import current
 
@@ -56,8 +57,7 @@ def notify_failure(
         private=job.visibility == "private",
         text=failure.message,
     )
-    if job.reaction:
-        set_working(client, channel_id=job.channel_id, ts=job.message_ts, on=False)
+    clear_working_later(job, placeholder_kept=False)
     return posted
 
 

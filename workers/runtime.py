@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from rq import Queue
 from slack_sdk import WebClient
 
 from core.clients import make_glean, make_slack_client
+from core.contract import make_queue, open_rq_redis
 from core.settings import Settings
 from core.store import Store, open_redis
 from glean_chat import Glean
@@ -27,6 +29,7 @@ class Runtime:
     settings: Settings
     _store: Store | None = field(default=None, repr=False)
     _slack: WebClient | None = field(default=None, repr=False)
+    _queue: Queue | None = field(default=None, repr=False)
 
     @property
     def store(self) -> Store:
@@ -39,6 +42,12 @@ class Runtime:
         if self._slack is None:
             self._slack = make_slack_client(self.settings)
         return self._slack
+
+    @property
+    def queue(self) -> Queue:
+        if self._queue is None:
+            self._queue = make_queue(self.settings, open_rq_redis(self.settings.redis_url))
+        return self._queue
 
     def glean(self) -> Glean:
         return make_glean(self.settings)

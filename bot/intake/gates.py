@@ -19,9 +19,11 @@ from core.contract import AnswerJob, FilesJob, enqueue_answer, enqueue_files
 from core.notices import NOTICE_EMPTY, NOTICE_EXTERNAL, NOTICE_NO_EMAIL, NOTICE_OFF
 from core.policy import ChannelRule
 from core.settings import Settings
+from core.slack_budget import SlackBudget
 from core.slack_files import SlackFile, fetch_message_files
-from core.slack_ops import asker_email, is_external, post_notice, set_working
+from core.slack_ops import asker_email, is_external, post_notice
 from core.store import Store
+from core.working import clear_working, show_working
 
 __all__ = ["GATES", "Asking", "Gate", "IntakeDeps", "refuse", "run_gates"]
 
@@ -161,8 +163,9 @@ def enqueue(asking: Asking, deps: IntakeDeps) -> str | None:
     msg, store, client = asking.msg, deps.store, asking.client
     if not store.claim_message(msg.team_id, msg.channel_id, msg.ts):
         return "skipped:already_answering"
-    # Impatient: under a burst of questions the answer must not wait for Slack to allow a reaction.
-    reacted = set_working(client, channel_id=msg.channel_id, ts=msg.ts, on=True, patient=False)
+    # What Slack allows right now, never waiting: under a burst the answer must not queue behind a sign.
+    budget = SlackBudget(store, msg.team_id)
+    working = show_working(client, budget, channel_id=msg.channel_id, ts=msg.ts, thread_ts=msg.root_ts)
     job = AnswerJob(
         team_id=msg.team_id,
         enterprise_id=msg.enterprise_id,
@@ -177,7 +180,10 @@ def enqueue(asking: Asking, deps: IntakeDeps) -> str | None:
         application_id=asking.rule.application_id,
         agent=asking.rule.agent,
         is_dm=msg.is_dm,
-        reaction=reacted,
+        reaction=working.kind == "reaction",
+        status=working.kind == "status",
+        placeholder_ts=working.placeholder_ts,
+        placeholder_adopt=working.adopt,
     )
     question = bool(asking.question)
     try:
@@ -187,7 +193,7 @@ def enqueue(asking: Asking, deps: IntakeDeps) -> str | None:
         )
     except Exception:
         store.release_message(msg.team_id, msg.channel_id, msg.ts)
-        set_working(client, channel_id=msg.channel_id, ts=msg.ts, on=False)
+        clear_working(client, budget, working, channel_id=msg.channel_id, ts=msg.ts, thread_ts=msg.root_ts)
         raise
     if job_id is None:
         return "skipped:job_exists"
@@ -214,7 +220,10 @@ def _enqueue_files(asking: Asking, deps: IntakeDeps, answer: AnswerJob, *, answe
         act_as=answer.act_as,
         visibility=answer.visibility,
         is_dm=msg.is_dm,
-        reaction=not answers,
+        # No answer follows: this job removes the sign of work.
+        reaction=answer.reaction and not answers,
+        status=answer.status and not answers,
+        placeholder_ts=None if answers else answer.placeholder_ts,
     )
     return enqueue_files(deps.queue, job, deps.settings)
 

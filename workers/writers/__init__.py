@@ -6,6 +6,7 @@ from slack_sdk import WebClient
 
 from core.blocks import StartOver
 from core.contract import AnswerJob
+from core.slack_budget import SlackBudget
 from core.store import Store
 from workers.respond import ResponseWriter
 from workers.writers.base import AnswerWriter
@@ -23,6 +24,7 @@ def choose_writer(
     slack_api_url: str,
     streaming: bool,
     share_id: str,
+    budget: SlackBudget | None = None,
 ) -> AnswerWriter:
     """`/glean ask` replies to its response_url; a private channel answers ephemerally; else in the thread."""
     start_over = StartOver(job.thread_ts, job.user_id)
@@ -56,4 +58,6 @@ def choose_writer(
             job.team_id, job.channel_id, job.message_ts, status="streaming", message_ts=ts
         ),
         start_over=start_over,
+        budget=budget,
+        placeholder_ts=job.placeholder_ts if job.placeholder_adopt else None,
     )

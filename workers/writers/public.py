@@ -11,7 +11,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
 from core.blocks import (
-    SlackMessage,
     Source,
     StartOver,
     feedback_block,
@@ -19,28 +18,35 @@ from core.blocks import (
     sources_blocks,
 )
 from core.logs import log_event
+from core.slack_budget import SlackBudget
+from workers.writers.posting import STREAM_SOFT_MAX_CHARS, Posting
 
 __all__ = ["PublicWriter"]
 
 log = logging.getLogger("gleanbot.writer")
 
-UPDATE_INTERVAL_S = 1.0
-"""chat.update is Tier 3 (about 1 call per second per message)."""
 STREAM_BUFFER_CHARS = 200
 """Characters gathered before each chat.appendStream (Tier 4: 100+ calls a minute). The answer's first text is
 sent at once, without waiting for this much: at Glean's ~40 tokens/s, 200 characters take over a second."""
-STREAM_SOFT_MAX_CHARS = 10_000
-"""Past this, a streamed message ends at the next line break and the answer continues in a new one."""
 STREAM_HARD_MAX_CHARS = 11_500
 """A streamed message never grows beyond this (Slack's markdown limit is 12,000)."""
 _FENCE = "```"
 
 
-class PublicWriter:
+class _NoStreamBudget(Exception):
+    """The workspace's chat.startStream/stopStream budget is spent right now."""
+
+
+class PublicWriter(Posting):
     """A public answer in the thread. Streams when Slack allows it, else posts once and updates ≤1/s.
 
     Streamed answers longer than one message continue in further streamed messages; a Slack error while
     streaming switches to chat.update on the message so far, so nothing already shown is lost.
+
+    With a `budget` (Slack's rate limits, shared by every worker), it never queues behind them: it streams
+    when a start and a stop are both available; else posts the first text and updates it while chat.update
+    tokens last (one kept for the final); else posts the final answer alone. A `placeholder_ts` (the
+    listener's "Looking this up…" reply) becomes the answer's message, updated in place.
     """
 
     def __init__(
@@ -55,6 +61,8 @@ class PublicWriter:
         on_message: Callable[[str], None] = lambda ts: None,
         clock: Callable[[], float] = time.monotonic,
         start_over: StartOver | None = None,
+        budget: SlackBudget | None = None,
+        placeholder_ts: str | None = None,
     ) -> None:
         self._start_over = start_over
         self._client = client
@@ -69,16 +77,30 @@ class PublicWriter:
         self._streamed_ts: list[str] = []
         self._text = ""  # the text of the current message (all of it in update mode)
         self._pending = ""  # streamed text not yet sent (gathered up to STREAM_BUFFER_CHARS)
-        self._update_ts: str | None = None
+        self._update_ts: str | None = placeholder_ts
         self._last_update = 0.0
+        self._budget = budget
+        self._placeholder = placeholder_ts is not None
+        self._final_reserved = False  # a chat.update token kept for the final edit of a posted message
+        self._final_only = False  # no budget to show progress: only the finished answer is posted
+        if self._placeholder:
+            self._streaming = False  # the placeholder is an ordinary message: it is edited, not streamed
+            self._final_reserved = True  # the listener took its final edit's token with the placeholder
+
+    @property
+    def wrote_placeholder(self) -> bool:
+        """Whether the answer went into the listener's placeholder (which then stays)."""
+        return self._placeholder
 
     @property
     def visible(self) -> bool:
-        return bool(self._streamed_ts) or self._update_ts is not None
+        return bool(self._streamed_ts) or (self._update_ts is not None and bool(self._text))
 
     # -- streaming -------------------------------------------------------------------------------------
     def _open_stream(self) -> ChatStream:
         if self._stream is None:
+            if not self._allowed("chat.startStream", "chat.stopStream"):
+                raise _NoStreamBudget()
             # Streaming into a channel needs the recipient; a stream is always a reply in a thread.
             self._stream = self._client.chat_stream(
                 channel=self._channel_id,
@@ -90,8 +112,9 @@ class PublicWriter:
         return self._stream
 
     def _send(self, text: str) -> None:
+        stream = self._open_stream()
         self._text += text
-        self._open_stream().append(markdown_text=text)
+        stream.append(markdown_text=text)
         self._note_stream_ts()
 
     def _note_stream_ts(self) -> None:
@@ -124,6 +147,9 @@ class PublicWriter:
             except SlackApiError as exc:
                 self._switch_to_updates(exc, unsent=delta[cut:])
                 return
+            except _NoStreamBudget:
+                self._post_instead(unsent=delta)
+                return
             self._stream = None
             self._text = ""
             delta = (_FENCE + "\n" if closing else "") + delta[cut:]
@@ -150,28 +176,13 @@ class PublicWriter:
         if self._text:
             self._interim_update(force=True)
 
-    # -- post + update fallback ------------------------------------------------------------------------
-    def _interim_update(self, force: bool = False) -> None:
-        now = self._clock()
-        if not force and now - self._last_update < UPDATE_INTERVAL_S:
-            return
-        blocks = [{"type": "markdown", "text": self._text[:STREAM_SOFT_MAX_CHARS] + " …"}]
-        if self._update_ts is None:
-            reply = self._client.chat_postMessage(
-                channel=self._channel_id,
-                thread_ts=self._thread_ts,
-                text="Answering…",
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            self._update_ts = str(reply["ts"])
-            self._on_message(self._update_ts)
-        else:
-            self._client.chat_update(
-                channel=self._channel_id, ts=self._update_ts, text="Answering…", blocks=blocks
-            )
-        self._last_update = now
+    def _post_instead(self, unsent: str) -> None:
+        """No stream budget: this message (the first, or the next after a full one) is posted and updated."""
+        log_event(log, "stream_budget_spent", channel_id=self._channel_id)
+        self._streaming = False
+        self._stream = None
+        self._text += unsent
+        self._interim_update(force=True)
 
     # -- AnswerWriter ----------------------------------------------------------------------------------
     def append(self, delta: str) -> None:
@@ -181,6 +192,8 @@ class PublicWriter:
             self._pending += delta
             if self.visible and len(self._pending) < STREAM_BUFFER_CHARS:
                 return
+            if self._stream is not None and not self._allowed("chat.appendStream"):
+                return  # Tier 4 spent for now: keep gathering, the next delta (or the stop) sends it
             self._flush_pending()
             return
         self._text += delta
@@ -209,34 +222,10 @@ class PublicWriter:
                 return
             except SlackApiError as exc:
                 self._switch_to_updates(exc)
+            except _NoStreamBudget:
+                self._streaming = False  # the whole answer is here: posted as one message
         body = self._text.strip() if (self._text.strip() or self._streamed_ts) else markdown
         self._post_final(public_answer_messages(body, sources, start_over=self._start_over))
-
-    def _post_final(self, final: list[SlackMessage]) -> None:
-        first, rest = final[0], final[1:]
-        if self._update_ts is None:
-            reply = self._client.chat_postMessage(
-                channel=self._channel_id,
-                thread_ts=self._thread_ts,
-                text=first.text,
-                blocks=first.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            self._on_message(str(reply["ts"]))
-        else:
-            self._client.chat_update(
-                channel=self._channel_id, ts=self._update_ts, text=first.text, blocks=first.blocks
-            )
-        for message in rest:
-            self._client.chat_postMessage(
-                channel=self._channel_id,
-                thread_ts=self._thread_ts,
-                text=message.text,
-                blocks=message.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
 
     def abort(self, notice: str) -> None:
         note = f"\n\n:warning: _{notice}_"
@@ -250,6 +239,7 @@ class PublicWriter:
             except SlackApiError as exc:
                 self._switch_to_updates(exc)
         if self._update_ts is not None:
+            self._pace("chat.update")
             self._client.chat_update(
                 channel=self._channel_id,
                 ts=self._update_ts,
