@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from questions import lexicon as lx
+from questions import signals as sg
 from questions.markup import Cleaned, clean
+from questions.typos import correct
 
 # Slack allows 40,000 characters; a question worth answering is near the start, and bounding the input
 # keeps the cost of a pathological message predictable.
@@ -62,11 +64,15 @@ def detect(text: str) -> Detection:
     cleaned = clean(text[:MAX_INPUT_CHARS])
     if not cleaned.has_words:
         return Detection(False, "", _empty_reason(cleaned))
+    body = cleaned.text
+    help_lead = sg.HELP_LEAD.match(body)
+    if help_lead:
+        body = body[help_lead.end() :]
 
     asked: list[tuple[str, str]] = []  # (question text, reason) per requesting sentence
     rejected: list[str] = []
     skipped: list[str] = []
-    for sentence in _sentences(cleaned.text):
+    for sentence in _sentences(body):
         verdict, reason, offset = _judge_sentence(sentence)
         if verdict == "request":
             asked.append((_trim_question(sentence[offset:]), reason))
@@ -75,10 +81,28 @@ def detect(text: str) -> Detection:
         elif verdict == "skip":
             skipped.append(reason)
 
+    shapes = {reason for _, reason in asked}
+    # A laugh or an eye-roll, or a lone "really?", makes a bare question a joke; a request still asks.
+    jesting = cleaned.jest > 0 or "rhetorical" in rejected
+    if asked and jesting and shapes <= (_QUESTION_SHAPES if cleaned.jest else {"question_mark"}):
+        return Detection(False, "", "rhetorical")
     if asked:
         return Detection(True, " ".join(q for q, _ in asked), asked[0][1])
+    if help_lead and _reports_problem(body, rejected):
+        return Detection(True, _trim_question(body), "urgent_request")
     reason = rejected[0] if rejected else skipped[0] if skipped else "no_request"
     return Detection(False, "", reason)
+
+
+# Request shapes that are only grammatical questions, which a joke or an eye-roll can also take.
+_QUESTION_SHAPES = frozenset({"wh_question", "yes_no_question", "question_mark"})
+
+
+def _reports_problem(body: str, rejected: list[str]) -> bool:
+    """After "Help!" or "urgent:", whether the rest states a problem someone could help with."""
+    if rejected or len(body.split()) < MIN_QUESTION_WORDS:
+        return False
+    return sg.PROBLEM.search(_normalise(body)) is not None
 
 
 def _trim_question(text: str) -> str:
@@ -115,12 +139,13 @@ def _sentences(text: str) -> list[str]:
 
 def _normalise(fragment: str) -> str:
     """Lower-case, tokenise and expand chat spellings."""
-    tokens = _TOKEN.findall(fragment.translate(_APOSTROPHES).lower())
+    tokens = [raw.rstrip(".'/-") for raw in _TOKEN.findall(fragment.translate(_APOSTROPHES).lower())]
     words: list[str] = []
-    for raw in tokens:
-        token = raw.rstrip(".'/-")
+    for i, token in enumerate(tokens):
         if token == "2" and words and words[-1] in lx.TWO_MEANS_TO_AFTER:
             token = "to"
+        elif token not in lx.SPELLINGS:
+            token = correct(token, tokens[i + 1] if i + 1 < len(tokens) else "")
         words.append(lx.SPELLINGS.get(token, token))
     return " ".join(words)
 
@@ -167,6 +192,8 @@ def _judge_sentence(sentence: str) -> tuple[Verdict, str, int]:
         # ", who joins us" after a statement is a relative clause; after "hey team," it is the question.
         maybe_relative = clause.after_comma and not only_skips_so_far
         verdict, reason = _judge_clause(clause, question_marked, maybe_relative)
+        if verdict == "request" and reason in _QUESTION_SHAPES and sg.JEST.search(whole):
+            return "reject", "rhetorical", 0  # "who designed this form lol"
         if verdict == "request":
             return "request", reason, lead
         if verdict == "skip":
@@ -213,7 +240,13 @@ def _judge_clause(clause: _Clause, question_marked: bool, maybe_relative: bool) 
     favour = lx.ASK_PERSON.search(words)
     if favour:
         return _judge_favour(words, favour.group(1), favour.group(2) or "")
-    if lx.IMPLICIT.search(words):
+    shared = sg.SHARE_REQUEST.match(words)
+    if shared:
+        if sg.PERSONAL_ARTIFACT.search(words, shared.start("object")):
+            return "reject", "action_request"
+        if sg.DOC_NOUN.search(words) or sg.SHARE_WH.search(shared.group()):
+            return "request", "imperative_request"
+    if lx.IMPLICIT.search(words) or sg.NEED_SOMEONE.search(words):
         return "request", "implicit_request"
     if lx.IMPERATIVE.search(words):
         return "request", "imperative_request"
@@ -242,6 +275,10 @@ def _judge_favour(words: str, verb: str, next_word: str) -> tuple[Verdict, str]:
         return ("request", "imperative_request") if helped else ("reject", "action_request")
     if verb in lx.INFO_VERBS:
         return "request", "imperative_request"
-    if verb in lx.SHARE_VERBS and lx.INFO_OBJECT.search(words):
+    if (
+        verb in lx.SHARE_VERBS
+        and sg.DOC_NOUN.search(words)
+        and not sg.PERSONAL_ARTIFACT.search(words, words.find(verb) + len(verb))
+    ):
         return "request", "imperative_request"
     return "reject", "action_request"
