@@ -94,6 +94,7 @@ def detect(text: str) -> Detection:
     return Detection(False, "", reason)
 
 
+_RHETORIC = (lx.RHETORICAL, sg.EXASPERATED)
 # Request shapes that are only grammatical questions, which a joke or an eye-roll can also take.
 _QUESTION_SHAPES = frozenset({"wh_question", "yes_no_question", "question_mark"})
 
@@ -178,7 +179,7 @@ def _judge_sentence(sentence: str) -> tuple[Verdict, str, int]:
         return "reject", "rhetorical", 0
     clauses = _clauses(sentence)
     whole = " ".join(c.words for c in clauses)
-    if lx.RHETORICAL.search(whole) or any(lx.RHETORICAL.search(c.words) for c in clauses):
+    if any(p.search(text) for p in _RHETORIC for text in (whole, *(c.words for c in clauses))):
         return "reject", "rhetorical", 0
     if lx.SOCIAL_TOPIC.search(whole) and not lx.INFO_ANCHOR.search(whole):
         return "reject", "social", 0
@@ -194,6 +195,8 @@ def _judge_sentence(sentence: str) -> tuple[Verdict, str, int]:
         verdict, reason = _judge_clause(clause, question_marked, maybe_relative)
         if verdict == "request" and reason in _QUESTION_SHAPES and sg.JEST.search(whole):
             return "reject", "rhetorical", 0  # "who designed this form lol"
+        if verdict == "request" and reason == "question_mark" and first_reject:
+            return "reject", first_reject, 0  # "quick poll: tabs or spaces?"
         if verdict == "request":
             return "request", reason, lead
         if verdict == "skip":
@@ -253,6 +256,8 @@ def _judge_clause(clause: _Clause, question_marked: bool, maybe_relative: bool) 
     if lx.WH.search(words) and (
         question_marked or (lx.WH_INTERROGATIVE.search(words) and not maybe_relative)
     ):
+        if words.startswith("why ") and not sg.WHY_GENUINE.search(words):
+            return "reject", "rhetorical"
         return "request", "wh_question"
     if lx.AUX.search(words) and (question_marked or lx.AUX_SUBJECT.search(words)):
         return "request", "yes_no_question"

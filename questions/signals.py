@@ -58,3 +58,24 @@ NEED_SOMEONE: Final = re.compile(
 
 # Laughter makes a question a joke: "how do you people stay awake in these meetings lol".
 JEST: Final = re.compile(r"\b(?:lol+|lmao+|lmfao|rofl|haha\w*|hehe\w*|jk)\b")
+
+# Most "why ...?" openers in Slack are complaints ("why is it always DNS", "why does every meeting run
+# over"); one that names a failure or asks about the team's own choices wants an answer.
+WHY_GENUINE: Final = re.compile(
+    r"\b(?:fail\w*|error\w*|denied|rejected|declined|blocked|crash\w*|times? out|timeout|missing|stuck|"
+    r"returns?|throws?|shows?|n't|not|cannot|never \w+ed|my|we|our|i)\b"
+)
+
+# Exasperation, matched like ``lexicon.RHETORICAL``: "seriously, who schedules a demo at 8am?", "why would
+# you put secrets in slack", "anyone else's zoom freezing?", "why is X so slow", a lone "really?".
+EXASPERATED: Final = re.compile(
+    r"\b(?:seriously|srsly|honestly) (?:who|why)\b|^(?:really|seriously|srsly|wow|ugh|smh|come on)$|"
+    r"^why would (?:you|anyone|anybody|someone|somebody|people|they|we)\b|(?<!for )\banyone else\b|"
+    r"^guess (?:who|what)\b|\bwhy i (?:didn't|never|ever|even|bother|chose)\b|^who decided\b|^who needs (?!to\b)|\bhates? me\b|"
+    r"\bthe worst that (?:could|can) happen\b|^what is (?:even )?(?:happening|going on)\b|"
+    r"^why (?:is|are|does|do) (?:\S+ ){0,4}?(?:so \w+|always|never)\b|\bhow many more\b|"
+    r"\b(?:seriously|srsly)\b|\bhonestly$|^can (?:it|this week|today) be\b|\bwe all agree\b|\bcan we all\b|"
+    r"\b(?:anyone|anybody|people|we) actually\b|\bwhat are the odds\b|"
+    r"^(?:how|why) (?:do|does|did|can|would) (?:people|folks|humans|anyone) (?:survive|live|cope|function|"
+    r"stand|tolerate|put up)\b"
+)
