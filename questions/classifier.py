@@ -14,6 +14,7 @@ from typing import Literal
 
 from questions import lexicon as lx
 from questions import signals as sg
+from questions import topics
 from questions.markup import Cleaned, clean
 from questions.typos import correct
 
@@ -219,6 +220,16 @@ def _next_clause_start(clauses: list[_Clause], clause: _Clause) -> int:
 
 
 def _judge_clause(clause: _Clause, question_marked: bool, maybe_relative: bool) -> tuple[Verdict, str]:
+    verdict, reason = _clause_shape(clause, question_marked, maybe_relative)
+    # A bare question ("where has the week gone", "who's hungry?") asks Glean only about work.
+    if reason in _QUESTION_SHAPES and not (
+        topics.FRAME.search(clause.words) or topics.TOPIC.search(clause.words)
+    ):
+        return "reject", "off_topic"
+    return verdict, reason
+
+
+def _clause_shape(clause: _Clause, question_marked: bool, maybe_relative: bool) -> tuple[Verdict, str]:
     words = clause.words
     thanked = lx.THANKS.search(words)
     if thanked:

@@ -152,7 +152,9 @@ SOCIAL_TOPIC: Final = re.compile(
 INFO_ANCHOR: Final = re.compile(
     r"\b(?:policy|policies|process|procedure|docs?|documentation|guide|guidelines|handbook|wiki|runbook|"
     r"link|template|expense[sd]?|reimburs\w*|budget|per diem|allowance|stipend|approval|allowed|rules|"
-    r"benefits?|pto|deadline|password|access|limit)\b"
+    r"benefits?|pto|deadline|password|access|limit)\b|"
+    # "can we bring guests to the holiday party?" asks what is allowed.
+    r"\b(?:can|may) (?:i|we) (?:bring|invite|expense|attend)\b|\bare (?:we|guests) allowed\b"
 )
 
 # Questions about one person's own time, state or plans: only that person can answer them.
@@ -164,7 +166,7 @@ PERSONAL: Final = re.compile(
     r"(?:sec|second|min|minute|moment|time|bandwidth|capacity|cycles)s?\b|"
     r"^(?:when|where|what time) (?:are|will|were) you\b|"
     r"^what (?:are|were) you (?:up to|doing|working on)\b|"
-    r"^did (?:you|everyone|everybody)\b|"
+    r"^did (?:you|everyone|everybody|anyone|anybody)\b|"
     r"^have you (?:seen|had|got|gotten|finished|tried|heard|been|started|watched)\b|"
     r"^(?:will|were) you\b|"
     r"^how (?:is|was|are|were) (?:it going|you|your|things|everyone|everybody|life|the weekend|the trip)\b|"
@@ -264,7 +266,7 @@ IMPLICIT: Final = re.compile(
 
 IMPERATIVE: Final = re.compile(
     r"^(?:explain|summarize|summarise|describe|outline|clarify|define|tldr|elaborate on)\b|"
-    r"^(?:tell|show|remind|teach|give|point|find|get|fetch) (?:me|us)\b|"
+    r"^(?:(?:someone|somebody|anyone|anybody) )?(?:tell|show|remind|teach|give|point|find|get|fetch) (?:me|us)\b|"
     r"^walk (?:me|us) through\b|"
     r"^help (?:me|us) (?:understand|find|figure|locate|learn|get|with)\b|"
     r"^list (?:the|all|our|every|any|each|which|what|who)\b|"

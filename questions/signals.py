@@ -75,7 +75,7 @@ EXASPERATED: Final = re.compile(
     r"\bthe worst that (?:could|can) happen\b|^what is (?:even )?(?:happening|going on)\b|"
     r"^why (?:is|are|does|do) (?:\S+ ){0,4}?(?:so \w+|always|never)\b|\bhow many more\b|"
     r"\b(?:seriously|srsly)\b|\bhonestly$|^can (?:it|this week|today) be\b|\bwe all agree\b|\bcan we all\b|"
-    r"\b(?:anyone|anybody|people|we) actually\b|\bwhat are the odds\b|"
+    r"\b(?:anyone|anybody|people|we) actually\b|\bwhat are the odds\b|^what is it with\b|"
     r"^(?:how|why) (?:do|does|did|can|would) (?:people|folks|humans|anyone) (?:survive|live|cope|function|"
     r"stand|tolerate|put up)\b"
 )
