@@ -223,7 +223,8 @@ def _judge_clause(clause: _Clause, question_marked: bool, maybe_relative: bool) 
     verdict, reason = _clause_shape(clause, question_marked, maybe_relative)
     # A bare question ("where has the week gone", "who's hungry?") asks Glean only about work.
     if reason in _QUESTION_SHAPES and not (
-        topics.FRAME.search(clause.words) or topics.TOPIC.search(clause.words)
+        any(p.search(clause.words) for p in (topics.FRAME, topics.TOPIC))
+        or topics.REFERS_BACK.search(clause.raw_words)
     ):
         return "reject", "off_topic"
     return verdict, reason

@@ -40,6 +40,7 @@ TOPIC: Final = re.compile(
     # documents and rules
     r"polic(?:y|ies)|process|procedures?|docs?|documentation|guides?|guidelines|handbook|wiki|runbooks?|"
     r"playbooks?|links?|url|templates?|forms?|portal|checklist|faq|rules|allowed|deadlines?|approv\w*|"
+    r"notes|files?|attach\w*|pdfs?|screenshots?|images?|spreadsheets?|sheets?|minutes|"
     # money
     r"expens\w*|reimburs\w*|budget|per diem|allowance|stipend|payroll|paycheck|payday|salar(?:y|ies)|"
     r"bonus(?:es)?|equity|stock|options|espp|401k|rsus?|vesting|invoices?|vendors?|procurement|purchase|"
@@ -64,4 +65,11 @@ TOPIC: Final = re.compile(
     r"teams?|owners?|owns|handles|manages|maintains|responsible|contacts?|dri|okrs?|roadmap|deck|slides|"
     r"company|org|department|schedule|limit|limits|quota"
     r")\b"
+)
+
+# A follow-up in a thread takes its topic from the messages before it: "Is Boxing Day one?", "is that the
+# same for London?". Words that point back at them stand in for the topic.
+REFERS_BACK: Final = re.compile(
+    r"\b(?:that|it|one|ones|those|them|the same|also|too|instead|either|as well)\b|"
+    r"^(?:and|also|plus|or|what about|how about)\b"  # "And from which launch pad?" (matched with fillers kept)
 )
