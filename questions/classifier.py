@@ -15,7 +15,7 @@ from typing import Literal
 from questions import lexicon as lx
 from questions import signals as sg
 from questions import topics
-from questions.markup import Cleaned, clean
+from questions.markup import clean
 from questions.typos import correct
 
 # Slack allows 40,000 characters; a question worth answering is near the start, and bounding the input
@@ -64,7 +64,7 @@ def detect(text: str) -> Detection:
         raise TypeError(f"detect() needs the message text as str, got {type(text).__name__}")
     cleaned = clean(text[:MAX_INPUT_CHARS])
     if not cleaned.has_words:
-        return Detection(False, "", _empty_reason(cleaned))
+        return Detection(False, "", cleaned.empty_reason)
     body = cleaned.text
     help_lead = sg.HELP_LEAD.match(body)
     if help_lead:
@@ -118,18 +118,6 @@ def _is_exclaimed_question(sentence: str) -> bool:
     stripped = sentence.rstrip()
     tail = stripped[len(stripped.rstrip("?!")) :]
     return "?" in tail and "!" in tail
-
-
-def _empty_reason(cleaned: Cleaned) -> str:
-    if cleaned.links:
-        return "link_only"
-    if cleaned.emoji:
-        return "emoji_only"
-    if cleaned.mentions or cleaned.broadcasts:
-        return "mention_only"
-    if cleaned.code_blocks:
-        return "code_only"
-    return "empty"
 
 
 def _sentences(text: str) -> list[str]:

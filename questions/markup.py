@@ -81,6 +81,17 @@ class Cleaned:
     def has_words(self) -> bool:
         return _WORD.search(self.text) is not None
 
+    @property
+    def empty_reason(self) -> str:
+        """For a message with no words: what it was made of instead."""
+        if self.links:
+            return "link_only"
+        if self.emoji:
+            return "emoji_only"
+        if self.mentions or self.broadcasts:
+            return "mention_only"
+        return "code_only" if self.code_blocks else "empty"
+
 
 def clean(raw: str) -> Cleaned:
     """Strip Slack markup, keeping the words a reader would see; newlines survive as sentence breaks."""

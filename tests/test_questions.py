@@ -197,7 +197,7 @@ def test_labelled_set_is_large_varied_and_scored_well() -> None:
 def test_held_out_sets_meet_issue_12_targets() -> None:
     # Both batches were written before the rules they test and never used to tune them: do not "fix" the
     # classifier against these items, add new cases to labelled.jsonl instead. Measured together (304
-    # items): precision 0.950, recall 0.974; issue 12's targets are recall >= 0.95 at precision >= 0.90.
+    # items): precision 0.944, recall 0.974; issue 12's targets are recall >= 0.95 at precision >= 0.90.
     assert all(path.exists() for path in HELDOUT_PATHS)
     report = evaluate_heldout()
     assert report.total >= 300
