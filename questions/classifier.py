@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from questions import lexicon as lx
-from questions.markup import Cleaned, clean
+from questions import signals as sg
+from questions import topics
+from questions.markup import clean
+from questions.typos import correct
 
 # Slack allows 40,000 characters; a question worth answering is near the start, and bounding the input
 # keeps the cost of a pathological message predictable.
@@ -61,12 +64,16 @@ def detect(text: str) -> Detection:
         raise TypeError(f"detect() needs the message text as str, got {type(text).__name__}")
     cleaned = clean(text[:MAX_INPUT_CHARS])
     if not cleaned.has_words:
-        return Detection(False, "", _empty_reason(cleaned))
+        return Detection(False, "", cleaned.empty_reason)
+    body = cleaned.text
+    help_lead = sg.HELP_LEAD.match(body)
+    if help_lead:
+        body = body[help_lead.end() :]
 
     asked: list[tuple[str, str]] = []  # (question text, reason) per requesting sentence
     rejected: list[str] = []
     skipped: list[str] = []
-    for sentence in _sentences(cleaned.text):
+    for sentence in _sentences(body):
         verdict, reason, offset = _judge_sentence(sentence)
         if verdict == "request":
             asked.append((_trim_question(sentence[offset:]), reason))
@@ -75,10 +82,29 @@ def detect(text: str) -> Detection:
         elif verdict == "skip":
             skipped.append(reason)
 
+    shapes = {reason for _, reason in asked}
+    # A laugh or an eye-roll, or a lone "really?", makes a bare question a joke; a request still asks.
+    jesting = cleaned.jest > 0 or "rhetorical" in rejected
+    if asked and jesting and shapes <= (_QUESTION_SHAPES if cleaned.jest else {"question_mark"}):
+        return Detection(False, "", "rhetorical")
     if asked:
         return Detection(True, " ".join(q for q, _ in asked), asked[0][1])
+    if help_lead and _reports_problem(body, rejected):
+        return Detection(True, _trim_question(body), "urgent_request")
     reason = rejected[0] if rejected else skipped[0] if skipped else "no_request"
     return Detection(False, "", reason)
+
+
+_RHETORIC = (lx.RHETORICAL, sg.EXASPERATED)
+# Request shapes that are only grammatical questions, which a joke or an eye-roll can also take.
+_QUESTION_SHAPES = frozenset({"wh_question", "yes_no_question", "question_mark"})
+
+
+def _reports_problem(body: str, rejected: list[str]) -> bool:
+    """After "Help!" or "urgent:", whether the rest states a problem someone could help with."""
+    if rejected or len(body.split()) < MIN_QUESTION_WORDS:
+        return False
+    return sg.PROBLEM.search(_normalise(body)) is not None
 
 
 def _trim_question(text: str) -> str:
@@ -94,18 +120,6 @@ def _is_exclaimed_question(sentence: str) -> bool:
     return "?" in tail and "!" in tail
 
 
-def _empty_reason(cleaned: Cleaned) -> str:
-    if cleaned.links:
-        return "link_only"
-    if cleaned.emoji:
-        return "emoji_only"
-    if cleaned.mentions or cleaned.broadcasts:
-        return "mention_only"
-    if cleaned.code_blocks:
-        return "code_only"
-    return "empty"
-
-
 def _sentences(text: str) -> list[str]:
     out: list[str] = []
     for line in text.split("\n"):
@@ -115,12 +129,13 @@ def _sentences(text: str) -> list[str]:
 
 def _normalise(fragment: str) -> str:
     """Lower-case, tokenise and expand chat spellings."""
-    tokens = _TOKEN.findall(fragment.translate(_APOSTROPHES).lower())
+    tokens = [raw.rstrip(".'/-") for raw in _TOKEN.findall(fragment.translate(_APOSTROPHES).lower())]
     words: list[str] = []
-    for raw in tokens:
-        token = raw.rstrip(".'/-")
+    for i, token in enumerate(tokens):
         if token == "2" and words and words[-1] in lx.TWO_MEANS_TO_AFTER:
             token = "to"
+        elif token not in lx.SPELLINGS:
+            token = correct(token, tokens[i + 1] if i + 1 < len(tokens) else "")
         words.append(lx.SPELLINGS.get(token, token))
     return " ".join(words)
 
@@ -153,7 +168,7 @@ def _judge_sentence(sentence: str) -> tuple[Verdict, str, int]:
         return "reject", "rhetorical", 0
     clauses = _clauses(sentence)
     whole = " ".join(c.words for c in clauses)
-    if lx.RHETORICAL.search(whole) or any(lx.RHETORICAL.search(c.words) for c in clauses):
+    if any(p.search(text) for p in _RHETORIC for text in (whole, *(c.words for c in clauses))):
         return "reject", "rhetorical", 0
     if lx.SOCIAL_TOPIC.search(whole) and not lx.INFO_ANCHOR.search(whole):
         return "reject", "social", 0
@@ -167,6 +182,10 @@ def _judge_sentence(sentence: str) -> tuple[Verdict, str, int]:
         # ", who joins us" after a statement is a relative clause; after "hey team," it is the question.
         maybe_relative = clause.after_comma and not only_skips_so_far
         verdict, reason = _judge_clause(clause, question_marked, maybe_relative)
+        if verdict == "request" and reason in _QUESTION_SHAPES and sg.JEST.search(whole):
+            return "reject", "rhetorical", 0  # "who designed this form lol"
+        if verdict == "request" and reason == "question_mark" and first_reject:
+            return "reject", first_reject, 0  # "quick poll: tabs or spaces?"
         if verdict == "request":
             return "request", reason, lead
         if verdict == "skip":
@@ -189,6 +208,17 @@ def _next_clause_start(clauses: list[_Clause], clause: _Clause) -> int:
 
 
 def _judge_clause(clause: _Clause, question_marked: bool, maybe_relative: bool) -> tuple[Verdict, str]:
+    verdict, reason = _clause_shape(clause, question_marked, maybe_relative)
+    # A bare question ("where has the week gone", "who's hungry?") asks Glean only about work.
+    if reason in _QUESTION_SHAPES and not (
+        any(p.search(clause.words) for p in (topics.FRAME, topics.TOPIC))
+        or topics.REFERS_BACK.search(clause.raw_words)
+    ):
+        return "reject", "off_topic"
+    return verdict, reason
+
+
+def _clause_shape(clause: _Clause, question_marked: bool, maybe_relative: bool) -> tuple[Verdict, str]:
     words = clause.words
     thanked = lx.THANKS.search(words)
     if thanked:
@@ -213,13 +243,21 @@ def _judge_clause(clause: _Clause, question_marked: bool, maybe_relative: bool) 
     favour = lx.ASK_PERSON.search(words)
     if favour:
         return _judge_favour(words, favour.group(1), favour.group(2) or "")
-    if lx.IMPLICIT.search(words):
+    shared = sg.SHARE_REQUEST.match(words)
+    if shared:
+        if sg.PERSONAL_ARTIFACT.search(words, shared.start("object")):
+            return "reject", "action_request"
+        if sg.DOC_NOUN.search(words) or sg.SHARE_WH.search(shared.group()):
+            return "request", "imperative_request"
+    if lx.IMPLICIT.search(words) or sg.NEED_SOMEONE.search(words):
         return "request", "implicit_request"
     if lx.IMPERATIVE.search(words):
         return "request", "imperative_request"
     if lx.WH.search(words) and (
         question_marked or (lx.WH_INTERROGATIVE.search(words) and not maybe_relative)
     ):
+        if words.startswith("why ") and not sg.WHY_GENUINE.search(words):
+            return "reject", "rhetorical"
         return "request", "wh_question"
     if lx.AUX.search(words) and (question_marked or lx.AUX_SUBJECT.search(words)):
         return "request", "yes_no_question"
@@ -242,6 +280,10 @@ def _judge_favour(words: str, verb: str, next_word: str) -> tuple[Verdict, str]:
         return ("request", "imperative_request") if helped else ("reject", "action_request")
     if verb in lx.INFO_VERBS:
         return "request", "imperative_request"
-    if verb in lx.SHARE_VERBS and lx.INFO_OBJECT.search(words):
+    if (
+        verb in lx.SHARE_VERBS
+        and sg.DOC_NOUN.search(words)
+        and not sg.PERSONAL_ARTIFACT.search(words, words.find(verb) + len(verb))
+    ):
         return "request", "imperative_request"
     return "reject", "action_request"

@@ -62,6 +62,7 @@ SPELLINGS: Final[dict[str, str]] = {
     "idk": "i don't know",
     "dunno": "don't know",
     "wanna": "want to",
+    "gimme": "give me",
     "ppl": "people",
     "thnx": "thanks",
     "thanx": "thanks",
@@ -136,20 +137,24 @@ RHETORICAL: Final = re.compile(
     r"^don't you (?:just )?(?:love|hate)\b|\bwho is (?:excited|ready|pumped|hyped)\b|"
     # "even" inside a question ("who even does that", "why do I even bother") marks exasperation.
     # Windows are bounded (a few words) so a hostile message cannot make the search quadratic.
-    r"^(?:what|where|when|who|why|how|is|are|do|does|did|can|could)(?: \S+){0,8}? even\b|"
+    r"^(?:what|where|when|who|why|how|is|are|do|does|did|can|could)(?: \S+){0,8}? (?:even|possibly)\b|"
     r"\bwhy(?: \S+){0,8}? ever\b"
 )
 
 # Topics of social chat and coordination; a question about them is not for a knowledge base...
 SOCIAL_TOPIC: Final = re.compile(
     r"\b(?:lunch|coffee|tea|dinner|breakfast|brunch|drinks|beers?|happy hour|bubble tea|boba|cake|pizza|"
-    r"tacos|donuts|snacks|board games?|game night|the game|karaoke|trivia|party|bbq|photo|picnic|movie)\b"
+    r"tacos|donuts|snacks|board games?|game night|the game|karaoke|trivia|party|bbq|photo|picnic|movie|"
+    r"(?:coffee|donut|bagel|snack|food|boba|beer) run|bagels?|donut|ramen|sushi|dumplings|burritos?|dessert|potluck|treats|cookies|ice cream|foosball|ping pong|"
+    r"pickleball|darts|poker|charity run|meetup|concert|hike|weather)\b"
 )
 # ...unless it also asks about a rule or a document ("what can I expense for a team dinner?").
 INFO_ANCHOR: Final = re.compile(
     r"\b(?:policy|policies|process|procedure|docs?|documentation|guide|guidelines|handbook|wiki|runbook|"
     r"link|template|expense[sd]?|reimburs\w*|budget|per diem|allowance|stipend|approval|allowed|rules|"
-    r"benefits?|pto|deadline|password|access|limit)\b"
+    r"benefits?|pto|deadline|password|access|limit)\b|"
+    # "can we bring guests to the holiday party?" asks what is allowed.
+    r"\b(?:can|may) (?:i|we) (?:bring|invite|expense|attend)\b|\bare (?:we|guests) allowed\b"
 )
 
 # Questions about one person's own time, state or plans: only that person can answer them.
@@ -161,11 +166,11 @@ PERSONAL: Final = re.compile(
     r"(?:sec|second|min|minute|moment|time|bandwidth|capacity|cycles)s?\b|"
     r"^(?:when|where|what time) (?:are|will|were) you\b|"
     r"^what (?:are|were) you (?:up to|doing|working on)\b|"
-    r"^did (?:you|everyone|everybody)\b|"
+    r"^did (?:you|everyone|everybody|anyone|anybody)\b|"
     r"^have you (?:seen|had|got|gotten|finished|tried|heard|been|started|watched)\b|"
     r"^(?:will|were) you\b|"
     r"^how (?:is|was|are|were) (?:it going|you|your|things|everyone|everybody|life|the weekend|the trip)\b|"
-    r"^what is (?:up|new|good)\b|^(?:any|got) plans\b|"
+    r"^what is (?:up|new|good)\b|^(?:any|got) (?:\w+ )?plans\b|^plans (?:for|this|tonight)\b|^\w+ plans$|"
     # "how was the offsite", "how is the new job": asks for someone's experience. A longer clause ("how was
     # the outage resolved") asks how something works and falls through to the wh rules.
     r"^how (?:was|were|is|are) (?:the|your) \w+(?: \w+)?$|"
@@ -177,7 +182,11 @@ PERSONAL: Final = re.compile(
 INVITATION: Final = re.compile(
     r"\b(?:anyone|anybody|who|everyone|somebody|someone) (?:is |else )?(?:up for|down for|keen|"
     r"interested in|want to|wants to|coming|joining|in for|free for|watching|going to the|heading to|"
-    r"driving|carpooling|bringing|willing to|able to take|able to cover)\b|\bany (?:volunteers|takers)\b|"
+    r"driving|carpooling|bringing|willing to|able to take|able to cover|signing up|attending|free to)\b|"
+    r"\blooking for (?:volunteers|helpers|players)\b|"
+    r"\bany (?:volunteers|takers)\b|\bwho (?:else )?wants\b|\banyone (?:want|need)s? (?:anything|something)\b|\bwho is in$|"
+    # "Dumplings at 1?", "foosball at 4?": one word and a time is an invitation.
+    r"^\w+ at \d{1,2}(?::\d\d)?(?: ?[ap]m)?$|"
     r"^want to (?:grab|get|go|join|come|do|meet|chat|hop|sync|pair|catch up|play|watch)\b|^want me to\b|"
     r"^shall (?:i|we)\b|^let us\b|^lets\b|"
     # Offers of help are questions about the helper, not requests for information.
@@ -191,7 +200,8 @@ INVITATION: Final = re.compile(
 OPINION: Final = re.compile(
     r"\b(?:look|looks|seem|seems|sound|sounds) (?:right|good|ok|okay|correct|fine|reasonable|sane) to "
     r"(?:you|everyone|you all|anyone|people)\b|^(?:any )?thoughts\b|^wdyt\b|\bwhat do (?:you|we) (?:all )?"
-    r"think\b|\bwhat is (?:your|everyone's) (?:take|opinion)\b|^(?:any )?(?:feedback|opinions)\b"
+    r"think\b|\bwhat is (?:your|everyone's) (?:take|opinion)\b|^(?:any )?(?:feedback|opinions)\b|"
+    r"^(?:quick |a )?(?:poll|survey|vote)\b"
 )
 
 # "can you/someone <verb> ...": the verb decides between asking for information and asking for a favour.
@@ -256,7 +266,7 @@ IMPLICIT: Final = re.compile(
 
 IMPERATIVE: Final = re.compile(
     r"^(?:explain|summarize|summarise|describe|outline|clarify|define|tldr|elaborate on)\b|"
-    r"^(?:tell|show|remind|teach|give|point|find|get|fetch) (?:me|us)\b|"
+    r"^(?:(?:someone|somebody|anyone|anybody) )?(?:tell|show|remind|teach|give|point|find|get|fetch) (?:me|us)\b|"
     r"^walk (?:me|us) through\b|"
     r"^help (?:me|us) (?:understand|find|figure|locate|learn|get|with)\b|"
     r"^list (?:the|all|our|every|any|each|which|what|who)\b|"

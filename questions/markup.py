@@ -26,6 +26,23 @@ _BARE_URL = re.compile(r"\b(?:https?://|www\.)\S+")
 _EMOJI_CODE = re.compile(
     r"(?<![A-Za-z0-9/]):(?=[a-z0-9_+'-]{0,59}[a-z])[a-z0-9_+'-]{1,60}:(?::skin-tone-[2-6]:)?"
 )
+# Emoji that turn a question into a joke or an eye-roll ("Where do I sign up? :joy:").
+_JEST_EMOJI_CODES = frozenset(
+    [
+        "joy",
+        "rofl",
+        "laughing",
+        "satisfied",
+        "upside_down_face",
+        "face_with_rolling_eyes",
+        "rolling_eyes",
+        "skull",
+        "clown_face",
+        "joy_cat",
+        "smirk",
+    ]
+)
+_JEST_EMOJI_CHARS = frozenset("😂🤣😆🙃🙄💀🤡😹😏")
 _UNICODE_EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u2300-\u23ff\ufe0f\u200d\u20e3]"
 )
@@ -57,15 +74,28 @@ class Cleaned:
     links: int
     emoji: int
     code_blocks: int
+    jest: int = 0
+    """How many of the emoji laugh or roll their eyes (counted in ``emoji`` too)."""
 
     @property
     def has_words(self) -> bool:
         return _WORD.search(self.text) is not None
 
+    @property
+    def empty_reason(self) -> str:
+        """For a message with no words: what it was made of instead."""
+        if self.links:
+            return "link_only"
+        if self.emoji:
+            return "emoji_only"
+        if self.mentions or self.broadcasts:
+            return "mention_only"
+        return "code_only" if self.code_blocks else "empty"
+
 
 def clean(raw: str) -> Cleaned:
     """Strip Slack markup, keeping the words a reader would see; newlines survive as sentence breaks."""
-    counts = {"mentions": 0, "broadcasts": 0, "links": 0, "emoji": 0, "code_blocks": 0}
+    counts = {"mentions": 0, "broadcasts": 0, "links": 0, "emoji": 0, "code_blocks": 0, "jest": 0}
 
     def fence(m: re.Match[str]) -> str:
         body = m.group(1).strip()
@@ -95,8 +125,10 @@ def clean(raw: str) -> Cleaned:
         counts["links"] += 1
         return " "
 
-    def emoji(_: re.Match[str]) -> str:
+    def emoji(m: re.Match[str]) -> str:
         counts["emoji"] += 1
+        code = m.group().strip(":").split("::", 1)[0]
+        counts["jest"] += code in _JEST_EMOJI_CODES or m.group() in _JEST_EMOJI_CHARS
         return " "
 
     def plain_mention(m: re.Match[str]) -> str:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from questions import Detection, detect
-from questions.evaluate import HELDOUT_PATH, LABELLED_PATH, evaluate, load
+from questions.evaluate import HELDOUT_PATHS, LABELLED_PATH, evaluate, evaluate_heldout, load
 from questions.markup import clean
+from questions.typos import correct
 
 
 @pytest.mark.parametrize(
@@ -183,23 +184,89 @@ def test_hostile_input_is_handled_in_linear_time(text: str) -> None:
 
 def test_labelled_set_is_large_varied_and_scored_well() -> None:
     examples = load(LABELLED_PATH)
-    assert len(examples) >= 200
+    assert len(examples) >= 700
     assert {e.is_question for e in examples} == {True, False}
-    assert len({e.category for e in examples}) >= 15
+    assert len({e.category for e in examples}) >= 20
     report = evaluate()
-    # Measured 0.968 / 1.000 on 379 items; the rules were written against this set, so the held-out
+    # Measured 0.997 / 1.000 on 738 items; the rules were written against this set, so the held-out
     # test below is the honest estimate.
-    assert report.precision >= 0.94
-    assert report.recall >= 0.97
+    assert report.precision >= 0.99
+    assert report.recall >= 0.99
 
 
-def test_held_out_set_scores() -> None:
-    # Written before the last rule change and never used to tune the rules: do not "fix" the classifier
-    # against these items, add new cases to labelled.jsonl instead. Measured 0.837 / 0.976 on 84 items.
-    report = evaluate(HELDOUT_PATH)
-    assert report.total >= 80
-    assert report.precision >= 0.80
-    assert report.recall >= 0.93
+def test_held_out_sets_meet_issue_12_targets() -> None:
+    # Both batches were written before the rules they test and never used to tune them: do not "fix" the
+    # classifier against these items, add new cases to labelled.jsonl instead. Measured together (304
+    # items): precision 0.944, recall 0.974; issue 12's targets are recall >= 0.95 at precision >= 0.90.
+    assert all(path.exists() for path in HELDOUT_PATHS)
+    report = evaluate_heldout()
+    assert report.total >= 300
+    assert report.precision >= 0.90
+    assert report.recall >= 0.95
+
+
+# Issue 12's own examples of what the classifier used to get wrong.
+@pytest.mark.parametrize(
+    ("text", "is_question"),
+    [
+        ("pls send me the onboarding doc", True),
+        ("wher do i find the vpn setup guide", True),
+        ("hwo do I request a new laptop", True),
+        ("Help! my badge stopped working at the front door", True),
+        ("seriously, who books a meeting at 7am?", False),
+        ("pizza friday anyone?", False),
+    ],
+)
+def test_issue_12_examples(text: str, is_question: bool) -> None:
+    assert detect(text).is_question is is_question
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Help! my badge stopped working at the front door", "my badge stopped working at the front door"),
+        ("urgent: how do I revoke a leaked API key?", "how do I revoke a leaked API key?"),
+        ("<@U0ABC123> pls send me the onboarding doc :pray:", "pls send me the onboarding doc"),
+    ],
+)
+def test_urgent_openers_and_requests_extract_the_ask(text: str, question: str) -> None:
+    assert detect(text) == Detection(True, question, detect(text).reason)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lunch is in the kitchen, help yourselves",
+        "urgent fix deployed, all good now",
+        "Help!",
+        "can you send me the slides from your talk?",
+        "please send me a calendar invite for the review",
+        "who designed this form lol",
+        "Where do I sign up? :joy:",
+        "where has the week gone",
+        "really? a two hour meeting?",
+    ],
+)
+def test_openers_favours_jokes_and_small_talk_are_not_questions(text: str) -> None:
+    assert not detect(text).is_question
+
+
+@pytest.mark.parametrize(
+    ("typo", "meant"),
+    [("hwo", "how"), ("wher", "where"), ("waht", "what"), ("ther", "there"), ("anyoen", "anyone")],
+)
+def test_typos_in_question_words_are_corrected(typo: str, meant: str) -> None:
+    assert correct(typo) == meant
+
+
+@pytest.mark.parametrize("word", ["here", "now", "three", "were", "known", "hat", "cold"])
+def test_real_words_one_letter_away_are_left_alone(word: str) -> None:
+    assert correct(word) == word
+    assert correct("were", "can") == "where"  # ... except "were can I find", which means "where"
+
+
+def test_laughing_emoji_are_counted() -> None:
+    assert clean("where do I sign up? :joy: 🙃 :tada:").jest == 2
 
 
 def test_report_is_consistent_with_its_misses(tmp_path: Path) -> None:

@@ -1,6 +1,13 @@
 """Pydantic models of Glean's Chat API, named as in Glean's Python SDK (`from glean_chat import models`)."""
 
-from ._ask import AskExperimentalMetadata, AskRequest, AskResponse, SearchRequest, SearchResponse
+from ._ask import (
+    AskExperimentalMetadata,
+    AskRequest,
+    AskResponse,
+    SearchRequest,
+    SearchRequestInputDetails,
+    SearchResponse,
+)
 from ._base import GleanModel
 from ._chat import (
     AgentConfig,
@@ -19,6 +26,7 @@ from ._chat import (
     GetChatResponse,
     ListChatsResponse,
     SessionInfo,
+    ToolInfo,
     ToolSets,
 )
 from ._documents import (
@@ -33,6 +41,7 @@ from ._documents import (
     DocumentSpec1,
     DocumentSpec2,
     DocumentSpec3,
+    DocumentSpecUgcType,
     ErrorInfo,
     ErrorMessage,
     InvalidOperatorValueError,
@@ -52,11 +61,15 @@ from ._files import (
     UploadChatFilesResponse,
 )
 from ._search import (
+    AuthToken,
     Backend,
+    FacetBucketFilter,
     FacetFilter,
     FacetFilterSet,
     FacetFilterValue,
     RelationType,
+    ResponseHint,
+    RestrictionFilters,
     SearchRequestOptions,
 )
 
@@ -66,6 +79,7 @@ __all__ = [
     "AskExperimentalMetadata",
     "AskRequest",
     "AskResponse",
+    "AuthToken",
     "Author",
     "Backend",
     "Chat",
@@ -91,8 +105,10 @@ __all__ = [
     "DocumentSpec1",
     "DocumentSpec2",
     "DocumentSpec3",
+    "DocumentSpecUgcType",
     "ErrorInfo",
     "ErrorMessage",
+    "FacetBucketFilter",
     "FacetFilter",
     "FacetFilterSet",
     "FacetFilterValue",
@@ -112,13 +128,17 @@ __all__ = [
     "QuerySuggestion",
     "ReferenceRange",
     "RelationType",
+    "ResponseHint",
+    "RestrictionFilters",
     "SearchRequest",
+    "SearchRequestInputDetails",
     "SearchRequestOptions",
     "SearchResponse",
     "SearchResultSnippet",
     "SessionInfo",
     "StructuredResult",
     "TextRange",
+    "ToolInfo",
     "ToolSets",
     "UploadChatFilesResponse",
 ]

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from ._base import GleanModel
-from ._chat import ChatResponse
-from ._documents import ChatRestrictionFilters, DocumentSpec, ErrorInfo, Person
-from ._search import SearchRequestOptions
+from ._base import WIRE_DATETIME, GleanModel, wire_enum
+from ._chat import ChatResponse, SessionInfo
+from ._documents import ChatRestrictionFilters, Document, DocumentSpec, ErrorInfo, Person
+from ._search import Backend, SearchRequestOptions
+
+
+class SearchRequestInputDetails(GleanModel):
+    has_copy_paste: bool | None = None
 
 
 class SearchRequest(GleanModel):
+    """A search (the `searchRequest` of `ask`): the query plus Glean's ResultsRequest fields."""
+
     query: str
+    timestamp: Annotated[datetime, WIRE_DATETIME] | None = None
+    session_info: SessionInfo | None = None
+    source_document: Document | None = None
     page_size: int | None = None
+    max_snippet_size: int | None = None
+    input_details: SearchRequestInputDetails | None = None
     cursor: str | None = None
     tracking_token: str | None = None
     timeout_millis: int | None = None
@@ -39,8 +51,7 @@ class AskRequest(GleanModel):
     )
     excluded_document_specs: list[DocumentSpec] | None = None
     operators: str | None = None
-    backend: str | None = None
-    """A `Backend`; plain `str` so a backend Glean adds later still parses."""
+    backend: Annotated[Backend, wire_enum(Backend)] | None = None
     chat_application_id: str | None = None
     inclusions: ChatRestrictionFilters | None = None
     exclusions: ChatRestrictionFilters | None = None

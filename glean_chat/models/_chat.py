@@ -27,6 +27,13 @@ class AgentConfig(GleanModel):
     use_image_generation: bool | None = None
 
 
+class ToolInfo(GleanModel):
+    """The tool or action a fragment reports using (Glean's ToolInfo); its manifest is left as JSON."""
+
+    metadata: dict[str, Any] | None = None
+    parameters: dict[str, Any] | None = None
+
+
 class ChatMessageFragment(GleanModel):
     """A piece of a message: text, an inline citation, a query suggestion, documents read, or a file."""
 
@@ -36,7 +43,7 @@ class ChatMessageFragment(GleanModel):
     structured_results: list[StructuredResult] | None = None
     file: ChatFile | None = None
     tracking_token: str | None = None
-    action: dict[str, Any] | None = None
+    action: ToolInfo | None = None
 
 
 class ChatMessage(GleanModel):

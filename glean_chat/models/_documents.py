@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 
-from ._base import GleanModel
+from ._base import GleanModel, wire_enum
 
 
 class Person(GleanModel):
@@ -105,12 +106,23 @@ class ChatMessageCitation(GleanModel):
     reference_ranges: list[ReferenceRange] | None = None
 
 
+class DocumentSpecUgcType(StrEnum):
+    """The kinds of user-generated content a DocumentSpec can name."""
+
+    ANNOUNCEMENTS = "ANNOUNCEMENTS"
+    ANSWERS = "ANSWERS"
+    COLLECTIONS = "COLLECTIONS"
+    SHORTCUTS = "SHORTCUTS"
+    CHATS = "CHATS"
+    """Not in the April 2025 spec the seed SDK was built from; today's spec has it (with `ugcId`)."""
+
+
 class DocumentSpec(GleanModel):
     """One of Glean's DocumentSpec shapes: `{url}`, `{id}`, or `{ugcType, contentId|ugcId, docType?}`."""
 
     url: str | None = None
     id: str | None = None
-    ugc_type: str | None = None
+    ugc_type: Annotated[DocumentSpecUgcType, wire_enum(DocumentSpecUgcType)] | None = None
     content_id: int | None = None
     ugc_id: str | None = None
     doc_type: str | None = None
@@ -131,7 +143,7 @@ class DocumentSpec2(DocumentSpec):
 class DocumentSpec3(DocumentSpec):
     """User-generated content named by its type and content id."""
 
-    ugc_type: str | None = None
+    ugc_type: Annotated[DocumentSpecUgcType, wire_enum(DocumentSpecUgcType)] | None = None
     content_id: int | None = None
     doc_type: str | None = None
 
