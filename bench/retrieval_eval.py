@@ -93,7 +93,7 @@ def ask(client: httpx.Client, url: str, row: dict[str, Any]) -> Outcome:
         kind=row["kind"],
         expected=tuple(row["docs"]),
         cited=tuple(cited),
-        fact_found=any(fact in text for fact in row["facts"]),
+        fact_found=bool(cited) and any(fact in text for fact in row["facts"]),
         refused=REFUSAL in text and not cited,
         latency_s=latency,
     )

@@ -80,8 +80,9 @@ class WordEmbedder:
         embedder.vectors(["policy"])  # fail here, at load, rather than on the first question
         return embedder
 
-    def known(self, word: str) -> bool:
-        return word in self._cache
+    def is_word(self, word: str) -> bool:
+        """Whether `word` is one whole piece of the model's vocabulary: a real word, not a typo of one."""
+        return self._tokenizer.token_to_id(word) is not None
 
     def vectors(self, words: Sequence[str]) -> Vectors:
         """One unit-length row per word, in order (computing the words not seen before)."""

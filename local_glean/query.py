@@ -51,16 +51,24 @@ _SMALL_TALK = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
-# Two-word spellings that documents usually write as one word.
-_COMPOUNDS = {"set up": "setup", "log in": "login", "sign up": "signup", "on call": "oncall"}
+# Two-word spellings that documents often write as one word (retrieve.py searches the pair when not).
+COMPOUNDS = {"set up": "setup", "log in": "login", "sign up": "signup", "on call": "oncall"}
+_COMPOUNDS = COMPOUNDS
+
+
+# Capitalised, these are topics rather than pronouns: "how do I reach IT", "holidays in the US".
+_ACRONYMS = frozenset({"IT", "US"})
+
+
+def _join_compounds(text: str) -> str:
+    for pair, joined in _COMPOUNDS.items():
+        text = re.sub(rf"\b{pair.replace(' ', '[ -]')}\b", joined, text, flags=re.IGNORECASE)
+    return text
 
 
 def normalise(text: str) -> str:
     """Lower-cased `text` with compounds joined ("set up" -> "setup")."""
-    lowered = text.lower()
-    for pair, joined in _COMPOUNDS.items():
-        lowered = re.sub(rf"\b{pair.replace(' ', '[ -]')}\b", joined, lowered)
-    return lowered
+    return _join_compounds(text.lower())
 
 
 def words_of(text: str) -> list[str]:
@@ -76,9 +84,10 @@ def is_noise(word: str) -> bool:
 def question_words(question: str) -> list[str]:
     """The content words of a question, in order, without repeats, small talk and filler removed."""
     seen: list[str] = []
-    for raw in _WORD.findall(_SMALL_TALK.sub(" ", normalise(question))):
+    for cased in _WORD.findall(_SMALL_TALK.sub(" ", _join_compounds(question))):
+        raw = cased.lower()
         word = raw.replace("'", "")
-        if raw in STOPWORDS or is_noise(word) or word in seen:
+        if word in seen or ((raw in STOPWORDS or is_noise(word)) and cased not in _ACRONYMS):
             continue
         seen.append(word)
     return seen

@@ -13,9 +13,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .coverage import best_sentence_coverage
 from .embed import shared_embedder
 from .index import FILE_PREFIX, Index, PassageRow
-from .query import is_noise, question_words, terms_of
+from .query import COMPOUNDS, is_noise, question_words, terms_of
 from .semantic import Corpus, corpus_for
 
 CONTEXT_WEIGHT = 0.5  # a term from an earlier turn counts half as much as one from the new question
@@ -26,11 +27,13 @@ EXPANSION_WEIGHT = 0.6  # an expansion's bm25 counts this much, times its simila
 # The best passage must contain at least this share of the question's words (weighted by rarity; a
 # neighbour word counts by its similarity), or the question is about something the documents do not cover.
 MIN_COVERAGE = 0.45
+SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
 DENSE_WEIGHT = 0.5  # the semantic score's share in the fused score, next to the lexical score's 1.0
 DENSE_FLOOR = 0.1  # cosines below this say nothing; above it they rise linearly to 1.0
 DENSE_CANDIDATES = 8  # passages the vectors bring in even without a lexical match
 MATCH_LIMIT = 400  # passages per search word (bm25 beyond the first few hundred adds nothing)
 MAX_PASSAGES = 3
+_SPLIT_COMPOUNDS = {joined: pair for pair, joined in COMPOUNDS.items()}
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Hit:
     passage: PassageRow
     score: float
     matched: tuple[str, ...]  # terms of the new question this passage contains
+    coverage: float = 0.0  # share of the question's words (by rarity) the passage covers
+    similarity: float = 0.0  # cosine of passage and question vectors (0 without the model)
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,10 @@ class Retrieval:
 
 def _known_spelling(index: Index, corpus: Corpus, term: str) -> str | None:
     """`term`, or the documents' spelling of it ("401k" -> "401", "vaction" -> "vacation"); None to drop."""
-    if corpus.knows(term) or index.frequency(term)[0]:
+    pair = _SPLIT_COMPOUNDS.get(term)
+    if pair is not None and index.frequency(pair)[0] > index.frequency(term)[0]:
+        return pair  # the documents write "on-call", which the full-text index reads as the pair
+    if index.frequency(term)[0]:
         return term
     split = re.fullmatch(r"(\d+)([a-z]{1,2})", term)
     if split and index.frequency(split.group(1))[0]:
@@ -151,8 +159,14 @@ def retrieve(
     top_lexical = max((lexical.get(r, 0.0) for r in rows), default=0.0) or 1.0
     scores: dict[int, float] = {}
     coverage: dict[int, float] = {}
-    for rowid in rows:
-        covered = coverage[rowid] = sum(rarity[t] * covers[t].get(rowid, 0.0) for t in own) / total_rarity
+    alternatives: dict[str, list[tuple[str, float]]] = {t: [(t, 1.0)] for t in own}
+    for term, word, weight in weighted:
+        if term in alternatives and word != term:
+            alternatives[term].append((word, weight / EXPANSION_WEIGHT))
+    for rowid, row in rows.items():
+        anywhere = sum(rarity[t] * covers[t].get(rowid, 0.0) for t in own) / total_rarity
+        together = best_sentence_coverage(row, alternatives, rarity) if anywhere else 0.0
+        covered = coverage[rowid] = SENTENCE_SHARE * together + (1.0 - SENTENCE_SHARE) * anywhere
         phrases = sum(1 for hits in near if rowid in hits) / len(near) if near else 0.0
         lexical_part = lexical.get(rowid, 0.0) / top_lexical * (0.5 + covered + 0.5 * phrases)
         dense_part = max(0.0, dense.get(rowid, 0.0) - DENSE_FLOOR) / (1.0 - DENSE_FLOOR)
@@ -171,7 +185,8 @@ def retrieve(
     ranked = sorted(rows, key=lambda r: (-scores[r], r))
 
     def hit(row: PassageRow, score: float) -> Hit:
-        return Hit(row, score, tuple(t for t in terms if row.rowid in covers.get(t, {})))
+        matched = tuple(t for t in terms if row.rowid in covers.get(t, {}))
+        return Hit(row, score, matched, coverage.get(row.rowid, 0.0), dense.get(row.rowid, 0.0))
 
     # A question that is just a document's title ("what are the company holidays?", "expense policy")
     # is about the whole document: answer with its opening passages, in order.

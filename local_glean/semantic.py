@@ -36,10 +36,16 @@ def _embeddable(word: str) -> bool:
     return word.isalpha() and len(word) <= MAX_WORD_CHARS and not is_noise(word)
 
 
+def _crude_stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def _same_stem(a: str, b: str) -> bool:
-    """Crude: "travel" and "travels" are one word to the stemmed full-text index, so not an expansion."""
-    short, long = sorted((a, b), key=len)
-    return len(short) >= 4 and long.startswith(short[: max(4, len(short) - 2)]) and len(long) - len(short) <= 4
+    """Whether the stemmed full-text index already treats `a` and `b` as one ("day", "days")."""
+    return _crude_stem(a) == _crude_stem(b) or _crude_stem(a).rstrip("e") == _crude_stem(b).rstrip("e")
 
 
 class Corpus:
@@ -96,6 +102,8 @@ class Corpus:
 
     def spell(self, word: str) -> str | None:
         """The documents' spelling of a word they never use, if it looks like a typo of one."""
+        if self.embedder is not None and self.embedder.is_word(word):
+            return None  # a real word the documents do not use ("pick" is not a typo of "sick")
         with self._speller_lock:  # built on the first unknown word: most questions need none
             if self._speller is None:
                 self._speller = Speller(self.passage_frequency)

@@ -60,8 +60,12 @@ class Speller:
 
     def correct(self, word: str) -> str | None:
         """The vocabulary word `word` is most likely a misspelling of, or None."""
-        if self.known(word) or len(word) < MIN_LENGTH or not word.isalpha():
+        if self.known(word) or len(word) < 3 or not word.isalpha():
             return None
+        if len(word) < MIN_LENGTH:
+            # Too short to guess a topic word from, but "hwo" and "wat" are plainly small talk.
+            near = [w for w in _NOISE_WORDS if edit_distance(word, w, 1) <= 1]
+            return min(near, key=lambda w: (len(w), w)) if near else None
         candidates: set[str] = set()
         for form in _deletes(word) | {word}:
             candidates.update(self._by_delete.get(form, ()))
