@@ -106,22 +106,32 @@ def report(title: str, outcomes: list[Outcome], show_misses: bool) -> None:
     fact_ok = sum(o.fact_found for o in answerable)
     refused = sum(o.refused for o in outside)
     print(f"== {title}: {len(answerable)} answerable, {len(outside)} out-of-corpus")
-    print(f"  document accuracy: {doc_ok / max(1, len(answerable)):.2f} ({doc_ok}/{len(answerable)}; target 0.90)")
-    print(f"  fact accuracy: {fact_ok / max(1, len(answerable)):.2f} ({fact_ok}/{len(answerable)}; target 0.85)")
-    print(f"  out-of-corpus refused: {refused / max(1, len(outside)):.2f} ({refused}/{len(outside)}; target 0.90)")
+    print(
+        f"  document accuracy: {doc_ok / max(1, len(answerable)):.2f} ({doc_ok}/{len(answerable)}; target 0.90)"
+    )
+    print(
+        f"  fact accuracy: {fact_ok / max(1, len(answerable)):.2f} ({fact_ok}/{len(answerable)}; target 0.85)"
+    )
+    print(
+        f"  out-of-corpus refused: {refused / max(1, len(outside)):.2f} ({refused}/{len(outside)}; target 0.90)"
+    )
     for kind in sorted({o.kind for o in answerable}):
         some = [o for o in answerable if o.kind == kind]
-        print(f"    {kind}: document {sum(o.doc_ok for o in some)}/{len(some)}, fact {sum(o.fact_found for o in some)}/{len(some)}")
+        print(
+            f"    {kind}: document {sum(o.doc_ok for o in some)}/{len(some)}, fact {sum(o.fact_found for o in some)}/{len(some)}"
+        )
     if show_misses:
         for o in answerable:
             if not (o.doc_ok and o.fact_found):
-                print(f"    miss: {o.question!r} -> {list(o.cited)} (fact {'found' if o.fact_found else 'missing'})")
+                print(
+                    f"    miss: {o.question!r} -> {list(o.cited)} (fact {'found' if o.fact_found else 'missing'})"
+                )
         for o in outside:
             if not o.refused:
                 print(f"    answered out-of-corpus: {o.question!r} -> {list(o.cited)}")
 
 
-_SYLLABLES = "ka lo mi ner pa qua ri sto tel vo wex yan zu bri cor dal fen gri hol jor".split()
+_SYLLABLES = tuple("ka lo mi ner pa qua ri sto tel vo wex yan zu bri cor dal fen gri hol jor".split(" "))
 
 
 def generate_docs(folder: Path, count: int, seed: int = 7) -> None:
@@ -130,7 +140,9 @@ def generate_docs(folder: Path, count: int, seed: int = 7) -> None:
     sentences: list[str] = []
     for path in sorted(SAMPLE_DOCS_DIR.iterdir()):
         for passage in extract(path.name, path.read_bytes()).passages:
-            sentences += [s.strip() for s in passage.text.replace("\n", " ").split(". ") if len(s.split()) > 4]
+            sentences += [
+                s.strip() for s in passage.text.replace("\n", " ").split(". ") if len(s.split()) > 4
+            ]
 
     def name() -> str:
         return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
@@ -165,7 +177,9 @@ def run_set(client: httpx.Client, url: str, rows: list[dict[str, Any]]) -> list[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--smoke", action="store_true", help="a few questions per kind, 40 documents (CI)")
     parser.add_argument("--set", choices=["dev", "heldout", "both"], default="both", help="which questions")
     parser.add_argument("--docs", type=int, default=GENERATED_DOCS, help="documents for the index build")
@@ -177,7 +191,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = "keywords only" if args.keyword_only else "keywords + embedding model"
     started = time.perf_counter()
     loaded = args.keyword_only or shared_embedder() is not None
-    print(f"retrieval: {mode}; model load {time.perf_counter() - started:.2f} s{'' if loaded else ' (FAILED)'}")
+    print(
+        f"retrieval: {mode}; model load {time.perf_counter() - started:.2f} s{'' if loaded else ' (FAILED)'}"
+    )
 
     # First, while the process has computed no word vectors yet, so the build pays for all of its own.
     build_s, passages = time_index_build(count) if not args.keyword_only else (float("nan"), 0)
@@ -188,7 +204,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         docs = Path(tmp, "docs")
         shutil.copytree(SAMPLE_DOCS_DIR, docs)
-        config = LocalGleanConfig(data_dir=Path(tmp, "data"), docs_dir=docs, semantic_search=not args.keyword_only)
+        config = LocalGleanConfig(
+            data_dir=Path(tmp, "data"), docs_dir=docs, semantic_search=not args.keyword_only
+        )
         server = LocalGlean(config).start()
         with stopping(server.stop), httpx.Client(timeout=TIMEOUT_S) as client:
             ask(client, server.url, {"question": "warm-up", "docs": [], "facts": [], "kind": "-"})
@@ -196,7 +214,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 outcomes = run_set(client, server.url, load(name, args.smoke))
                 latencies += [o.latency_s for o in outcomes]
                 report(name, outcomes, args.show_misses)
-        print(f"answer p95, sample docs: {percentile(latencies, 95) * 1000:.0f} ms (p50 {percentile(latencies, 50) * 1000:.0f} ms; target < 150 ms)")
+        print(
+            f"answer p95, sample docs: {percentile(latencies, 95) * 1000:.0f} ms (p50 {percentile(latencies, 50) * 1000:.0f} ms; target < 150 ms)"
+        )
 
         big = Path(tmp, "big")
         shutil.copytree(SAMPLE_DOCS_DIR, big)
@@ -206,7 +226,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ask(client, server.url, {"question": "warm-up", "docs": [], "facts": [], "kind": "-"})
             rows = load("dev.jsonl", args.smoke)
             big_latencies = [o.latency_s for o in run_set(client, server.url, rows)]
-        print(f"answer p95, {count} documents + sample docs: {percentile(big_latencies, 95) * 1000:.0f} ms (p50 {percentile(big_latencies, 50) * 1000:.0f} ms)")
+        print(
+            f"answer p95, {count} documents + sample docs: {percentile(big_latencies, 95) * 1000:.0f} ms (p50 {percentile(big_latencies, 50) * 1000:.0f} ms)"
+        )
     return 0
 
 

@@ -36,7 +36,9 @@ def best_sentence_coverage(
     """
     total = sum(rarity.values()) or 1.0
     frame = {stem(w) for w in words_of(f"{row.title}\n{row.heading}")}
-    wanted = {t: [([stem(p) for p in w.split()], share) for w, share in alts] for t, alts in alternatives.items()}
+    wanted = {
+        t: [([stem(p) for p in w.split()], share) for w, share in alts] for t, alts in alternatives.items()
+    }
     best = 0.0
     for sentence in _SENTENCE.split(row.text) or [""]:
         present = frame | {stem(w) for w in words_of(sentence)}

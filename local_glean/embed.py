@@ -84,6 +84,12 @@ class WordEmbedder:
         """Whether `word` is one whole piece of the model's vocabulary: a real word, not a typo of one."""
         return self._tokenizer.token_to_id(word) is not None
 
+    def frequency_rank(self, word: str) -> int:
+        """Roughly how common `word` is in English: its rank among the vocabulary's whole words (1 = "the")."""
+        token = self._tokenizer.token_to_id(word)
+        first_word = self._tokenizer.token_to_id("the")  # ids below it are reserved tokens and characters
+        return 1 << 30 if token is None or token < first_word else token - first_word + 1
+
     def vectors(self, words: Sequence[str]) -> Vectors:
         """One unit-length row per word, in order (computing the words not seen before)."""
         with self._lock:
@@ -106,18 +112,18 @@ class WordEmbedder:
         for items in by_length.values():
             for start in range(0, len(items), BATCH_WORDS):
                 chunk = items[start : start + BATCH_WORDS]
-                ids = np.array([i for _, i in chunk], np.int64)
+                batch = np.array([i for _, i in chunk], np.int64)
                 hidden = self._session.run(
                     None,
                     {
-                        "input_ids": ids,
-                        "attention_mask": np.ones_like(ids),
-                        "token_type_ids": np.zeros_like(ids),
+                        "input_ids": batch,
+                        "attention_mask": np.ones_like(batch),
+                        "token_type_ids": np.zeros_like(batch),
                     },
                 )[0]
                 # The word's own pieces, without [CLS] and [SEP]; a word the tokenizer drops entirely
                 # (stray punctuation) falls back to the special tokens' output.
-                pooled = hidden[:, 1:-1].mean(axis=1) if ids.shape[1] > 2 else hidden.mean(axis=1)
+                pooled = hidden[:, 1:-1].mean(axis=1) if batch.shape[1] > 2 else hidden.mean(axis=1)
                 pooled /= np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-9
                 for (word, _), vector in zip(chunk, pooled.astype(np.float32), strict=True):
                     self._cache[word] = vector

@@ -27,8 +27,9 @@ EXPANSION_WEIGHT = 0.6  # an expansion's bm25 counts this much, times its simila
 # The best passage must contain at least this share of the question's words (weighted by rarity; a
 # neighbour word counts by its similarity), or the question is about something the documents do not cover.
 MIN_COVERAGE = 0.45
+COMMON_UNKNOWN = 0.5  # an everyday word the documents never use ("happens") says less than a rare one
 SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
-DENSE_WEIGHT = 0.5  # the semantic score's share in the fused score, next to the lexical score's 1.0
+DENSE_WEIGHT = 0.25  # the semantic score's share in the fused score, next to the lexical score's 1.0
 DENSE_FLOOR = 0.1  # cosines below this say nothing; above it they rise linearly to 1.0
 DENSE_CANDIDATES = 8  # passages the vectors bring in even without a lexical match
 MATCH_LIMIT = 400  # passages per search word (bm25 beyond the first few hundred adds nothing)
@@ -146,7 +147,9 @@ def retrieve(
 
     # Coverage of the question's words, weighted by rarity: a passage with "contractors" and "holidays"
     # beats one that repeats "holidays" five times. A neighbour word covers its question word partly.
-    rarity = {t: index.idf(t) for t in own}
+    rarity = {
+        t: index.idf(t) * (1.0 if corpus.knows(t) or not corpus.is_common(t) else COMMON_UNKNOWN) for t in own
+    }
     total_rarity = sum(rarity.values()) or 1.0
     covers: dict[str, dict[int, float]] = {t: {} for t in own}
     for term, word, weight in weighted:
@@ -173,7 +176,7 @@ def retrieve(
         scores[rowid] = lexical_part + DENSE_WEIGHT * dense_part
     ranked = sorted(rows, key=lambda r: (-scores[r], r))
     top = scores[ranked[0]]
-    if top <= 0 or coverage[ranked[0]] < MIN_COVERAGE:
+    if top <= 0 or max(coverage.values()) < MIN_COVERAGE:
         return nothing
     cited = set(cited_keys)
     attached = {FILE_PREFIX + f for f in attached_file_ids}

@@ -22,6 +22,7 @@ from .spelling import Speller
 SIF_A = 1e-3  # the SIF weighting's smoothing: a word with this share of all tokens gets half weight
 EXPAND_MIN_SIMILARITY = 0.6  # a document word this close to a question word also counts as a match
 MAX_EXPANSIONS = 3  # per question word
+COMMON_RANK = 8000  # WordPiece vocabularies list whole words roughly by frequency
 MAX_WORD_CHARS = 30  # longer "words" (hashes, run-together identifiers) get no vector
 
 
@@ -93,12 +94,17 @@ class Corpus:
     @staticmethod
     def _unit(matrix: Vectors) -> Vectors:
         norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
-        return (matrix / np.maximum(norms, 1e-9)).astype(np.float32)
+        unit: Vectors = (matrix / np.maximum(norms, 1e-9)).astype(np.float32)
+        return unit
 
     # -- words -----------------------------------------------------------------------------------
 
     def knows(self, word: str) -> bool:
         return word in self.passage_frequency
+
+    def is_common(self, word: str) -> bool:
+        """An everyday English word (among the model vocabulary's most frequent whole words)."""
+        return self.embedder is not None and self.embedder.frequency_rank(word) < COMMON_RANK
 
     def spell(self, word: str) -> str | None:
         """The documents' spelling of a word they never use, if it looks like a typo of one."""
