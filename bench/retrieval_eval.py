@@ -131,7 +131,7 @@ def report(title: str, outcomes: list[Outcome], show_misses: bool) -> None:
                 print(f"    answered out-of-corpus: {o.question!r} -> {list(o.cited)}")
 
 
-_SYLLABLES = tuple("ka lo mi ner pa qua ri sto tel vo wex yan zu bri cor dal fen gri hol jor".split(" "))
+_SYLLABLES = tuple("ka lo mi ner pa qua ri sto tel vo wex yan zu bri cor dal fen gri hol jor".split(" "))  # noqa: SIM905
 
 
 def generate_docs(folder: Path, count: int, seed: int = 7) -> None:
