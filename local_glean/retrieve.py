@@ -31,6 +31,7 @@ COMMON_UNKNOWN = 0.5  # an everyday word the documents never use ("happens") say
 SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
 DENSE_WEIGHT = 0.25  # the semantic score's share in the fused score, next to the lexical score's 1.0
 DENSE_FLOOR = 0.1  # cosines below this say nothing; above it they rise linearly to 1.0
+LEXICAL_CANDIDATES = 60  # passages by bm25 that are scored in full
 DENSE_CANDIDATES = 8  # passages the vectors bring in even without a lexical match
 MATCH_LIMIT = 400  # passages per search word (bm25 beyond the first few hundred adds nothing)
 MAX_PASSAGES = 3
@@ -134,7 +135,10 @@ def retrieve(
             lexical[rowid] = lexical.get(rowid, 0.0) + weight * score
 
     dense = corpus.similarities(own) or {}
-    candidates = {r for t, w, _ in weighted if t in own for r in match_of[w]}
+    # The passages worth a closer look: the best by raw bm25 (on a big folder a common word matches
+    # thousands, and coverage is computed per candidate), plus the vectors' best.
+    lexical_candidates = {r for t, w, _ in weighted if t in own for r in match_of[w]}
+    candidates = set(sorted(lexical_candidates, key=lambda r: (-lexical[r], r))[:LEXICAL_CANDIDATES])
     allowed_keys = set(file_keys)
     in_scope = [r for r in dense if corpus.rows[corpus.position[r]].key.startswith("doc:")]
     in_scope += [r for r in dense if corpus.rows[corpus.position[r]].key in allowed_keys]
