@@ -8,6 +8,7 @@ together, in one sentence (with the passage's heading and title, which frame eve
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -18,6 +19,7 @@ _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem, enough to say that "trips" and "trip", "opening" and "open" are one word here."""
     for suffix in _SUFFIXES:

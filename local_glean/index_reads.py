@@ -99,10 +99,16 @@ class IndexReads:
             ).fetchall()
         return {r[0] for r in rows}
 
+    generation: int  # Index bumps it on every change
+    _doc_total: tuple[int, int] = (-1, 0)  # (generation, docs-folder passages): counting scans them all
+
     def frequency(self, term: str) -> tuple[int, int]:
         """(passages containing `term`, all passages) over the docs folder."""
         with self._lock:
-            total = self._db.execute("SELECT count(*) FROM passages WHERE key LIKE 'doc:%'").fetchone()[0]
+            if self._doc_total[0] != self.generation:
+                count = self._db.execute("SELECT count(*) FROM passages WHERE key LIKE 'doc:%'").fetchone()[0]
+                self._doc_total = (self.generation, int(count))
+            total = self._doc_total[1]
             found = self._db.execute(
                 "SELECT count(*) FROM passages WHERE passages MATCH ? AND key LIKE 'doc:%'", (f'"{term}"',)
             ).fetchone()[0]
