@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--faults", action="store_true", help="enable the /_local/faults endpoint")
     parser.add_argument("--max-upload-bytes", type=int, default=MAX_UPLOAD_BYTES, help="per uploaded file")
     parser.add_argument("--public-url", default=None, help="base URL for links, if not http://HOST:PORT")
+    parser.add_argument(
+        "--keyword-only", action="store_true", help="search without the embedding model (keywords only)"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
     return parser
 
@@ -93,6 +96,7 @@ def config_from_args(args: argparse.Namespace, environ: dict[str, str]) -> Local
         applications_file=applications,
         max_upload_bytes=args.max_upload_bytes,
         public_url=args.public_url.rstrip("/") if args.public_url else None,
+        semantic_search=not args.keyword_only,
     )
 
 

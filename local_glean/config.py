@@ -41,6 +41,8 @@ class LocalGleanConfig:
     # Called with (path, line) right after each streamed NDJSON line is flushed to the client, so benchmarks
     # can time what Glean emitted against what the client showed. Runs on the serving thread: keep it quick.
     on_stream_line: Callable[[str, bytes], None] | None = None
+    # Rank with the bundled embedding model besides keywords (see embed.py); False: keywords only.
+    semantic_search: bool = True
 
     @property
     def max_upload_request_bytes(self) -> int:

@@ -1,4 +1,10 @@
-"""Retrieval: from a question (plus the earlier turns of its chat) to the best-matching passages."""
+"""Retrieval: from a question (plus the earlier turns of its chat) to the best-matching passages.
+
+Hybrid, like a search engine: bm25 over every content word of the question (any of them may be missing),
+plus document words close in meaning to a question word ("trip" also searches "travel"), plus the cosine
+of passage and question vectors (semantic.py), fused into one score. A relevance floor keeps the honest
+"nothing found": the best passage must cover enough of what the question is about.
+"""
 
 from __future__ import annotations
 
@@ -7,55 +13,29 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .coverage import best_sentence_coverage
+from .embed import shared_embedder
 from .index import FILE_PREFIX, Index, PassageRow
-
-# Words that say nothing about what a question is about, question words included: "how do I connect to
-# the VPN?" is searched as "connect vpn".
-STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any are aren't as at be because been before being
-    below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down
-    during each else ever few for from further get gets getting got had hadn't has hasn't have haven't having
-    he her here hers herself him himself his how however i i'd i'll i'm i've if in into is isn't it it's its
-    itself just know let many let's like me more most much must my myself need needs no nor not now of off on
-    once only or other ought our ours ourselves out over own per please same shall she should shouldn't so
-    some such tell than thank thanks that that's the their theirs them themselves then there there's these
-    they they're this those through to too under until up upon us use very via want was wasn't we we're
-    were weren't what what's whats when where which while who whom whose why will with within without won't
-    would wouldn't yes yet you you'd you'll you're your yours yourself anyone anybody someone something
-    hi hello hey folks team guys everyone anything okay ok regarding re say says said give explain
-    """.split()  # noqa: SIM905 (a word list reads better as text)
-)
+from .query import COMPOUNDS, is_noise, question_words, terms_of
+from .semantic import Corpus, corpus_for
 
 CONTEXT_WEIGHT = 0.5  # a term from an earlier turn counts half as much as one from the new question
 CONTINUITY_BOOST = 0.25  # share of the top score added to passages of documents the chat already cited
 UPLOAD_BOOST = 0.5  # share of the top score added to passages of files the user attached to this question
 RELATIVE_CUTOFF = 0.55  # passages scoring below this share of the best one are not used
-# The best passage must contain at least this share of the question's words (weighted by rarity), or
-# the question is about something the documents do not cover ("parking garage access code" is not
-# answered by a passage about parking fines).
+EXPANSION_WEIGHT = 0.6  # an expansion's bm25 counts this much, times its similarity, of the word's own
+# The best passage must contain at least this share of the question's words (weighted by rarity; a
+# neighbour word counts by its similarity), or the question is about something the documents do not cover.
 MIN_COVERAGE = 0.45
+COMMON_UNKNOWN = 0.5  # an everyday word the documents never use ("happens") says less than a rare one
+SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
+DENSE_WEIGHT = 0.25  # the semantic score's share in the fused score, next to the lexical score's 1.0
+DENSE_FLOOR = 0.1  # cosines below this say nothing; above it they rise linearly to 1.0
+LEXICAL_CANDIDATES = 60  # passages by bm25 that are scored in full
+DENSE_CANDIDATES = 8  # passages the vectors bring in even without a lexical match
+MATCH_LIMIT = 400  # passages per search word (bm25 beyond the first few hundred adds nothing)
 MAX_PASSAGES = 3
-
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
-
-
-# Two-word spellings that documents usually write as one word.
-_COMPOUNDS = {"set up": "setup", "log in": "login", "sign up": "signup", "on call": "oncall"}
-
-
-def terms_of(text: str) -> list[str]:
-    """The content words of `text`, lower-cased, in order, without repeats."""
-    lowered = text.lower()
-    for pair, joined in _COMPOUNDS.items():
-        lowered = re.sub(rf"\b{pair.replace(' ', '[ -]')}\b", joined, lowered)
-    seen: list[str] = []
-    for word in _WORD.findall(lowered):
-        word = word.replace("'", "")
-        if word in STOPWORDS or len(word) < 2 or word in seen:
-            continue
-        seen.append(word)
-    return seen
+_SPLIT_COMPOUNDS = {joined: pair for pair, joined in COMPOUNDS.items()}
 
 
 @dataclass(frozen=True)
@@ -63,6 +43,8 @@ class Hit:
     passage: PassageRow
     score: float
     matched: tuple[str, ...]  # terms of the new question this passage contains
+    coverage: float = 0.0  # share of the question's words (by rarity) the passage covers
+    similarity: float = 0.0  # cosine of passage and question vectors (0 without the model)
 
 
 @dataclass(frozen=True)
@@ -73,25 +55,40 @@ class Retrieval:
     hits: tuple[Hit, ...]  # best first (document order for an overview); empty when nothing matched
 
 
-def _known_spelling(index: Index, term: str) -> str:
-    """`term`, or a spelling the documents use: "401k" is indexed as "401" + "k" (from "401(k)")."""
+def _known_spelling(index: Index, corpus: Corpus, term: str) -> str | None:
+    """`term`, or the documents' spelling of it ("401k" -> "401", "vaction" -> "vacation"); None to drop."""
+    pair = _SPLIT_COMPOUNDS.get(term)
+    if pair is not None and index.frequency(pair)[0] > index.frequency(term)[0]:
+        return pair  # the documents write "on-call", which the full-text index reads as the pair
     if index.frequency(term)[0]:
         return term
     split = re.fullmatch(r"(\d+)([a-z]{1,2})", term)
     if split and index.frequency(split.group(1))[0]:
         return split.group(1)
-    return term
+    fixed = corpus.spell(term)
+    if fixed is None:
+        return term  # unknown to the documents: kept, it counts against coverage
+    return None if is_noise(fixed) else fixed  # "wher" -> "where": small talk after all
 
 
 def build_query(question: str, earlier_questions: Sequence[str]) -> tuple[list[str], list[str]]:
     """Terms of the new question, and terms from earlier user turns that the new question lacks."""
-    terms = terms_of(question)
+    terms = question_words(question)
     context: list[str] = []
     for earlier in reversed(earlier_questions):  # most recent earlier turn first
         for term in terms_of(earlier):
             if term not in terms and term not in context:
                 context.append(term)
     return terms, context[:8]
+
+
+def _spelled(index: Index, corpus: Corpus, words: list[str]) -> list[str]:
+    out: list[str] = []
+    for word in words:
+        fixed = _known_spelling(index, corpus, word)
+        if fixed is not None and fixed not in out:
+            out.append(fixed)
+    return out
 
 
 def retrieve(
@@ -102,15 +99,19 @@ def retrieve(
     attached_file_ids: Sequence[str] = (),
     cited_keys: Iterable[str] = (),
     allowed_doc: re.Pattern[str] | None = None,
+    semantic: bool = True,
 ) -> Retrieval:
     """Find the passages that best answer `question`.
 
     `file_ids`: uploads the asker may use (their own, named in this chat); `attached_file_ids`: those
     attached to this very question, which get a boost. `cited_keys`: documents earlier answers in the chat
     cited; a follow-up is likely about them. `allowed_doc`: when set, only docs whose relative path matches.
+    `semantic`: use the embedding model (when it loads) besides keywords.
     """
-    terms, context = build_query(question, earlier_questions)
-    terms = [_known_spelling(index, t) for t in terms]
+    corpus = corpus_for(index, index.generation, shared_embedder() if semantic else None)
+    raw_terms, raw_context = build_query(question, earlier_questions)
+    terms = _spelled(index, corpus, raw_terms)
+    context = [t for t in _spelled(index, corpus, raw_context) if t not in terms]
     searched = " ".join(terms) if terms else " ".join(context)
     if context and terms:
         searched = f"{searched} ({' '.join(context[:4])})"
@@ -118,42 +119,68 @@ def retrieve(
     if not terms and not context:
         return nothing
     file_keys = [FILE_PREFIX + f for f in file_ids]
-    primary = index.match(terms, file_keys) if terms else {}
-    secondary = index.match(context, file_keys) if context else {}
-    # Passages that only match the earlier context do not answer a new question that has words of its
-    # own (and if none of its words appear anywhere, answering from the context would mislead); the
-    # context only re-ranks. A question without words of its own ("and why?") runs on the context.
-    rows = index.passages(primary if terms else secondary)
+    own = terms or context  # a question without words of its own ("and why?") runs on the context
+
+    # Per word bm25, so each word carries its own weight: the question's own words 1, an earlier turn's
+    # CONTEXT_WEIGHT, a neighbour word its similarity times EXPANSION_WEIGHT.
+    weighted: list[tuple[str, str, float]] = [(t, t, 1.0) for t in own]  # (question word, search word, w)
+    if terms:
+        weighted += [(t, t, CONTEXT_WEIGHT) for t in context]
+    for term in own:
+        weighted += [(term, e.word, EXPANSION_WEIGHT * e.similarity) for e in corpus.expand(term)]
+    match_of = {w: index.match([w], file_keys, MATCH_LIMIT) for _, w, _ in weighted}
+    lexical: dict[int, float] = {}
+    for _, word, weight in weighted:
+        for rowid, score in match_of[word].items():
+            lexical[rowid] = lexical.get(rowid, 0.0) + weight * score
+
+    dense = corpus.similarities(own) or {}
+    # The passages worth a closer look: the best by raw bm25 (on a big folder a common word matches
+    # thousands, and coverage is computed per candidate), plus the vectors' best.
+    lexical_candidates = {r for t, w, _ in weighted if t in own for r in match_of[w]}
+    candidates = set(sorted(lexical_candidates, key=lambda r: (-lexical[r], r))[:LEXICAL_CANDIDATES])
+    allowed_keys = set(file_keys)
+    in_scope = [r for r in dense if corpus.rows[corpus.position[r]].key.startswith("doc:")]
+    in_scope += [r for r in dense if corpus.rows[corpus.position[r]].key in allowed_keys]
+    candidates.update(sorted(in_scope, key=lambda r: -dense[r])[:DENSE_CANDIDATES])
+    rows = index.passages(candidates)
     if allowed_doc is not None:
         rows = {r: p for r, p in rows.items() if p.is_upload or allowed_doc.search(p.ref)}
     if not rows:
         return nothing
 
-    # Coverage of the new question's terms, weighted by rarity, matters more than raw bm25: a passage
-    # with "contractors" and "holidays" beats one that repeats "holidays" five times.
-    weights = {t: index.idf(t) for t in terms}
-    total_weight = sum(weights.values()) or 1.0
-    anywhere = {t: index.column_matching("title heading body", t, rows) for t in terms}
-    in_text = {t: index.column_matching("heading body", t, rows) for t in terms}
-    in_title = {t: index.column_matching("title", t, rows) for t in terms}
-    # Neighbouring question words that stay neighbours in the passage ("client meals") are a phrase.
-    near = [index.near_matching(a, b, rows) for a, b in itertools.pairwise(terms)]
+    # Coverage of the question's words, weighted by rarity: a passage with "contractors" and "holidays"
+    # beats one that repeats "holidays" five times. A neighbour word covers its question word partly.
+    rarity = {
+        t: index.idf(t) * (1.0 if corpus.knows(t) or not corpus.is_common(t) else COMMON_UNKNOWN) for t in own
+    }
+    total_rarity = sum(rarity.values()) or 1.0
+    covers: dict[str, dict[int, float]] = {t: {} for t in own}
+    for term, word, weight in weighted:
+        if term not in covers or (word == term and weight < 1.0):
+            continue
+        share = 1.0 if word == term else weight / EXPANSION_WEIGHT
+        for rowid in match_of[word]:
+            covers[term][rowid] = max(covers[term].get(rowid, 0.0), share)
+    near = [index.near_matching(a, b, rows) for a, b in itertools.pairwise(own)]
+    top_lexical = max((lexical.get(r, 0.0) for r in rows), default=0.0) or 1.0
     scores: dict[int, float] = {}
     coverage: dict[int, float] = {}
-    for rowid in rows:
-        base = primary.get(rowid, 0.0) + CONTEXT_WEIGHT * secondary.get(rowid, 0.0)
-        if terms:
-            covered = coverage[rowid] = (
-                sum(w for t, w in weights.items() if rowid in anywhere[t]) / total_weight
-            )
-            said = sum(w for t, w in weights.items() if rowid in in_text[t]) / total_weight
-            phrases = sum(1 for hits in near if rowid in hits) / len(near) if near else 0.0
-            base *= 0.5 + covered + 0.5 * said + 0.5 * phrases
-        scores[rowid] = base
-    top = max(scores.values())
-    if top <= 0:
-        return nothing
-    if terms and max(coverage.values()) < MIN_COVERAGE:
+    alternatives: dict[str, list[tuple[str, float]]] = {t: [(t, 1.0)] for t in own}
+    for term, word, weight in weighted:
+        if term in alternatives and word != term:
+            alternatives[term].append((word, weight / EXPANSION_WEIGHT))
+    for rowid, row in rows.items():
+        anywhere = sum(rarity[t] * covers[t].get(rowid, 0.0) for t in own) / total_rarity
+        together = best_sentence_coverage(row, alternatives, rarity) if anywhere else 0.0
+        covered = coverage[rowid] = SENTENCE_SHARE * together + (1.0 - SENTENCE_SHARE) * anywhere
+        phrases = sum(1 for hits in near if rowid in hits) / len(near) if near else 0.0
+        lexical_part = lexical.get(rowid, 0.0) / top_lexical * (0.5 + covered + 0.5 * phrases)
+        dense_part = max(0.0, dense.get(rowid, 0.0) - DENSE_FLOOR) / (1.0 - DENSE_FLOOR)
+        scores[rowid] = lexical_part + DENSE_WEIGHT * dense_part
+    ranked = sorted(rows, key=lambda r: (-scores[r], r))
+    top = scores[ranked[0]]
+    if top <= 0 or max(coverage.values()) < MIN_COVERAGE:
         return nothing
     cited = set(cited_keys)
     attached = {FILE_PREFIX + f for f in attached_file_ids}
@@ -165,10 +192,12 @@ def retrieve(
     ranked = sorted(rows, key=lambda r: (-scores[r], r))
 
     def hit(row: PassageRow, score: float) -> Hit:
-        return Hit(row, score, tuple(t for t in terms if row.rowid in anywhere[t]))
+        matched = tuple(t for t in terms if row.rowid in covers.get(t, {}))
+        return Hit(row, score, matched, coverage.get(row.rowid, 0.0), dense.get(row.rowid, 0.0))
 
     # A question that is just a document's title ("what are the company holidays?", "expense policy")
     # is about the whole document: answer with its opening passages, in order.
+    in_title = {t: index.column_matching("title", t, rows) for t in terms}
     titled = [r for r in ranked if terms and all(r in in_title[t] for t in terms)]
     if titled and not attached:
         best_key = rows[titled[0]].key

@@ -134,6 +134,7 @@ def run_turn(service: Service, question: str, context: TurnContext, app: Applica
         attached_file_ids=context.attached_file_ids,
         cited_keys=context.cited_keys,
         allowed_doc=app.doc_filter(),
+        semantic=service.config.semantic_search,
     )
     answer = compose(retrieval, lambda hit: _resolve(service, hit), service.index)
     updates = [

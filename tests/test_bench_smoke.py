@@ -22,6 +22,10 @@ BENCHES = [
     ),
     ("bench.concurrency", ["answered exactly once:", "answers per minute:", "ignored Retry-After:"]),
     ("bench.footprint", ["Redis bytes per active thread", "resident memory:"]),
+    (
+        "bench.retrieval_eval",
+        ["document accuracy:", "fact accuracy:", "out-of-corpus refused:", "index build,", "answer p95"],
+    ),
 ]
 _NUMBER = re.compile(r"\d")
 

@@ -1,0 +1,170 @@
+"""The passages as retrieval sees them in memory: vocabulary, spelling, word neighbours and passage vectors.
+
+Rebuilt whenever the index changes (Index.generation). A passage's vector is the SIF-weighted average of
+its words' vectors (a / (a + p(word)): frequent words count less), centred on the vocabulary's mean so
+that the common direction all MiniLM outputs share does not make every pair of texts look alike.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .embed import DIM, Vectors, WordEmbedder
+from .index_reads import DOC_PREFIX, IndexReads, PassageRow
+from .query import is_noise, words_of
+from .spelling import Speller
+
+SIF_A = 1e-3  # the SIF weighting's smoothing: a word with this share of all tokens gets half weight
+EXPAND_MIN_SIMILARITY = 0.6  # a document word this close to a question word also counts as a match
+MAX_EXPANSIONS = 3  # per question word
+COMMON_RANK = 8000  # WordPiece vocabularies list whole words roughly by frequency
+MAX_WORD_CHARS = 30  # longer "words" (hashes, run-together identifiers) get no vector
+
+
+@dataclass(frozen=True)
+class Expansion:
+    word: str  # a word the documents use
+    similarity: float  # cosine of its vector with the question word's
+
+
+def _embeddable(word: str) -> bool:
+    # Numbers and codes ("51820", "401") match exactly or not at all; their vectors would only add noise.
+    return word.isalpha() and len(word) <= MAX_WORD_CHARS and not is_noise(word)
+
+
+def _crude_stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _same_stem(a: str, b: str) -> bool:
+    """Whether the stemmed full-text index already treats `a` and `b` as one ("day", "days")."""
+    return _crude_stem(a) == _crude_stem(b) or _crude_stem(a).rstrip("e") == _crude_stem(b).rstrip("e")
+
+
+class Corpus:
+    """An immutable snapshot of the index's passages for one generation."""
+
+    def __init__(self, rows: list[PassageRow], embedder: WordEmbedder | None) -> None:
+        self.rows = rows
+        self.rowids = np.array([r.rowid for r in rows], np.int64)
+        self.position = {r.rowid: i for i, r in enumerate(rows)}
+        passage_words = [words_of(f"{r.title}\n{r.heading}\n{r.text}") for r in rows]
+        # The vocabulary (spelling, expansion) is the docs folder's only: one user's upload must not
+        # steer another user's question.
+        self.passage_frequency: Counter[str] = Counter()
+        token_counts: Counter[str] = Counter()
+        for row, words in zip(rows, passage_words, strict=True):
+            token_counts.update(words)
+            if row.key.startswith(DOC_PREFIX):
+                self.passage_frequency.update(set(words))
+        total_tokens = max(1, sum(token_counts.values()))
+        self._sif = {w: SIF_A / (SIF_A + n / total_tokens) for w, n in token_counts.items()}
+        self._speller: Speller | None = None
+        self._speller_lock = threading.Lock()
+        self.embedder = embedder
+        self.vocabulary = sorted(w for w in self.passage_frequency if _embeddable(w))
+        self._word_matrix: Vectors | None = None
+        self.passage_vectors: Vectors | None = None
+        if embedder is not None:
+            self._embed(embedder, passage_words)
+
+    def _embed(self, embedder: WordEmbedder, passage_words: list[list[str]]) -> None:
+        every = sorted({w for words in passage_words for w in words if _embeddable(w)})
+        vectors = embedder.vectors(every)
+        self._mean = vectors.mean(axis=0) if len(every) else np.zeros(DIM, np.float32)
+        centred = self._unit(vectors - self._mean)
+        row_of = {w: i for i, w in enumerate(every)}
+        self._word_matrix = centred[[row_of[w] for w in self.vocabulary]] if self.vocabulary else centred[:0]
+        passages = np.zeros((len(passage_words), DIM), np.float32)
+        for i, words in enumerate(passage_words):
+            picked = [(row_of[w], self._sif[w]) for w in words if w in row_of]
+            if picked:
+                index, weight = zip(*picked, strict=True)
+                passages[i] = np.asarray(weight, np.float32) @ centred[list(index)]
+        self.passage_vectors = self._unit(passages)
+
+    @staticmethod
+    def _unit(matrix: Vectors) -> Vectors:
+        norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+        unit: Vectors = (matrix / np.maximum(norms, 1e-9)).astype(np.float32)
+        return unit
+
+    # -- words -----------------------------------------------------------------------------------
+
+    def knows(self, word: str) -> bool:
+        return word in self.passage_frequency
+
+    def is_common(self, word: str) -> bool:
+        """An everyday English word (among the model vocabulary's most frequent whole words)."""
+        return self.embedder is not None and self.embedder.frequency_rank(word) < COMMON_RANK
+
+    def spell(self, word: str) -> str | None:
+        """The documents' spelling of a word they never use, if it looks like a typo of one."""
+        if self.embedder is not None and self.embedder.is_word(word):
+            return None  # a real word the documents do not use ("pick" is not a typo of "sick")
+        with self._speller_lock:  # built on the first unknown word: most questions need none
+            if self._speller is None:
+                self._speller = Speller(self.passage_frequency)
+        return self._speller.correct(word)
+
+    def _query_vector(self, words: list[str]) -> Vectors | None:
+        if self.embedder is None or self.passage_vectors is None:
+            return None
+        usable = [w for w in words if _embeddable(w)]
+        if not usable:
+            return None
+        vectors = self._unit(self.embedder.vectors(usable) - self._mean)
+        # A word the documents never use weighs fully: it is probably what the question is about.
+        weights = np.array([self._sif.get(w, 1.0) for w in usable], np.float32)
+        return self._unit(weights @ vectors)
+
+    def expand(self, word: str) -> list[Expansion]:
+        """Document words whose vectors are closest to `word`'s ("trip" -> "travel"), best first."""
+        if self._word_matrix is None or not len(self.vocabulary) or not _embeddable(word):
+            return []
+        vector = self._query_vector([word])
+        if vector is None:
+            return []
+        similarity = self._word_matrix @ vector
+        best = np.argsort(-similarity)[: MAX_EXPANSIONS * 4]
+        found: list[Expansion] = []
+        for i in best:
+            candidate, score = self.vocabulary[int(i)], float(similarity[int(i)])
+            if score < EXPAND_MIN_SIMILARITY or len(found) >= MAX_EXPANSIONS:
+                break
+            if candidate != word and not _same_stem(candidate, word):
+                found.append(Expansion(candidate, score))
+        return found
+
+    # -- passages --------------------------------------------------------------------------------
+
+    def similarities(self, words: list[str]) -> dict[int, float] | None:
+        """rowid -> cosine of the passage's vector with that of `words`; None without a model."""
+        vector = self._query_vector(words)
+        if vector is None or self.passage_vectors is None:
+            return None
+        scores = self.passage_vectors @ vector
+        return {int(r): float(s) for r, s in zip(self.rowids, scores, strict=True)}
+
+
+_corpora: weakref.WeakKeyDictionary[IndexReads, tuple[int, bool, Corpus]] = weakref.WeakKeyDictionary()
+_corpora_lock = threading.Lock()
+
+
+def corpus_for(index: IndexReads, generation: int, embedder: WordEmbedder | None) -> Corpus:
+    """The corpus of `index` as of `generation`, built on first use after each change."""
+    with _corpora_lock:  # one build at a time; concurrent questions wait for it rather than repeat it
+        cached = _corpora.get(index)
+        if cached is not None and cached[0] == generation and cached[1] == (embedder is not None):
+            return cached[2]
+        corpus = Corpus(index.all_passages(), embedder)
+        _corpora[index] = (generation, embedder is not None, corpus)
+        return corpus
