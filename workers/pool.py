@@ -35,6 +35,7 @@ log = logging.getLogger("gleanbot.worker")
 
 RESPAWN_DELAY_S = 1.0
 _PR_SET_PDEATHSIG = 1
+_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def run_pool(settings: Settings, *, burst: bool = False) -> int:
@@ -60,6 +61,8 @@ class _Pool:
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             for slot in range(self.settings.worker_concurrency):
+                if self.signals:
+                    break  # told to stop while starting: the workers not yet started never are
                 self._spawn(slot)
             log_event(log, "pool_started", workers=len(self.children))
             while self.children:
@@ -75,14 +78,19 @@ class _Pool:
         return self.exit_status
 
     def _spawn(self, slot: int) -> None:
+        # Signals wait while forking: a child must never run the supervisor's handler (it would signal its
+        # siblings a second time, a cold shutdown), and a SIGTERM during the fork reaches the new child too.
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         pid = os.fork()
         if pid:
             self.children[pid] = slot
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
             return
         status = 1
         try:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
             os.setpgid(0, 0)  # signals for the whole group reach the supervisor only; it passes them on once
             _die_with(os.getppid())
             run_worker(self.settings, burst=self.burst)

@@ -22,6 +22,11 @@ CHROMIUM_ARGS = [
 TEST_PACE = Pace(first_token_ms=300, tokens_per_s=250)
 """Fast enough for a quick suite, slow enough that an answer streams in several visible steps."""
 VIEWPORT = {"width": 1280, "height": 800}
+FINISHED_ANSWER = (
+    '#thread-messages .msg[data-user="UBOT"]:not([data-stream="streaming"])'
+    ':has(button[data-action-id="gleanbot_feedback"])'
+)
+"""A finished answer, streamed or (when Slack's stream budget is spent) posted whole."""
 
 
 def start_stack(**options: Any) -> Stack:

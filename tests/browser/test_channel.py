@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from local_stack.stack import Stack
+from tests.browser.helpers import FINISHED_ANSWER
 
 ANSWER_TIMEOUT_MS = 30_000
 FILES_AND_COMMANDS = all(
@@ -65,12 +66,10 @@ def test_a_follow_up_in_the_thread_continues_the_conversation(
 ) -> None:
     page = open_page(stack)
     ask(page, "Which days are company holidays?")
-    page.locator('#thread-messages .msg[data-user="UBOT"][data-stream="stopped"]').wait_for(
-        timeout=ANSWER_TIMEOUT_MS
-    )
+    page.locator(FINISHED_ANSWER).wait_for(timeout=ANSWER_TIMEOUT_MS)
     ask(page, "and for contractors?", composer="#thread-composer")
     page.locator("#thread-messages .msg", has_text="and for contractors?").wait_for()
-    second = page.locator('#thread-messages .msg[data-user="UBOT"][data-stream="stopped"]').nth(1)
+    second = page.locator(FINISHED_ANSWER).nth(1)
     second.wait_for(timeout=ANSWER_TIMEOUT_MS)
     assert "Contractors are not covered by the company holiday calendar" in second.inner_text()
     assert bot_replies(page).count() == 2  # one thread, one conversation: no new thread was started
@@ -79,7 +78,7 @@ def test_a_follow_up_in_the_thread_continues_the_conversation(
 def test_feedback_buttons_reach_the_bot(stack: Stack, open_page: Callable[..., Any]) -> None:
     page = open_page(stack)
     ask(page, "How do I set up the VPN?")
-    answer = page.locator('#thread-messages .msg[data-user="UBOT"][data-stream="stopped"]')
+    answer = page.locator(FINISHED_ANSWER)
     answer.wait_for(timeout=ANSWER_TIMEOUT_MS)
     good = answer.locator('button[data-action-id="gleanbot_feedback"][data-value="good"]')
     good.click()
@@ -125,9 +124,7 @@ def test_a_shared_file_can_be_asked_about(stack: Stack, open_page: Callable[...,
 def test_glean_clear_from_the_composer(stack: Stack, open_page: Callable[..., Any]) -> None:
     page = open_page(stack, user="U_BOB")
     ask(page, "How many PTO days do I get?")
-    page.locator('#thread-messages .msg[data-user="UBOT"][data-stream="stopped"]').wait_for(
-        timeout=ANSWER_TIMEOUT_MS
-    )
+    page.locator(FINISHED_ANSWER).wait_for(timeout=ANSWER_TIMEOUT_MS)
     ask(page, "/glean clear")
     done = page.locator('#messages .msg.ephemeral[data-user="UBOT"]', has_text="Deleted 1 conversation")
     done.wait_for(timeout=ANSWER_TIMEOUT_MS)
