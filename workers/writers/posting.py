@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
 
@@ -55,15 +56,7 @@ class Posting:
             return
         if self._update_ts is None:
             self._final_reserved = True
-            reply = self._client.chat_postMessage(
-                channel=self._channel_id,
-                thread_ts=self._thread_ts,
-                text="Answering…",
-                blocks=blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            self._update_ts = str(reply["ts"])
+            self._update_ts = self._post("Answering…", blocks)
             self._on_message(self._update_ts)
         else:
             self._client.chat_update(
@@ -75,15 +68,7 @@ class Posting:
         first, rest = final[0], final[1:]
         if self._update_ts is None:
             self._pace("chat.postMessage")
-            reply = self._client.chat_postMessage(
-                channel=self._channel_id,
-                thread_ts=self._thread_ts,
-                text=first.text,
-                blocks=first.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            self._on_message(str(reply["ts"]))
+            self._on_message(self._post(first.text, first.blocks))
         else:
             if not self._final_reserved:
                 self._pace("chat.update")
@@ -92,11 +77,16 @@ class Posting:
             )
         for message in rest:
             self._pace("chat.postMessage")
-            self._client.chat_postMessage(
-                channel=self._channel_id,
-                thread_ts=self._thread_ts,
-                text=message.text,
-                blocks=message.blocks,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            self._post(message.text, message.blocks)
+
+    def _post(self, text: str, blocks: list[dict[str, Any]]) -> str:
+        """A message in the answer's thread (links not unfurled: the Sources are the links); its ts."""
+        reply = self._client.chat_postMessage(
+            channel=self._channel_id,
+            thread_ts=self._thread_ts,
+            text=text,
+            blocks=blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return str(reply["ts"])
