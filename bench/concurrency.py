@@ -109,16 +109,17 @@ def run(count: int, channels: int, pace: Pace, concurrency: int | None = None) -
                 for worker in workers:
                     worker.wait_event("pool_started" if concurrency != 1 else "starting")
                 time.sleep(1.0)  # the pool's workers register
-                tree = [p for w in workers for p in [w.pid, *descendants(w.pid)]]
-                pss_idle = pss_bytes(tree)
+
+                def tree() -> list[int]:
+                    return [p for w in workers for p in [w.pid, *descendants(w.pid)]]
+
+                pss_idle = pss_bytes(tree())
                 pss_peak = [pss_idle]
                 sampling = True
 
                 def sample() -> None:
                     while sampling:
-                        pss_peak[0] = max(
-                            pss_peak[0], pss_bytes([p for w in workers for p in [w.pid, *descendants(w.pid)]])
-                        )
+                        pss_peak[0] = max(pss_peak[0], pss_bytes(tree()))
                         time.sleep(SAMPLE_INTERVAL_S)
 
                 sampler = threading.Thread(target=sample, daemon=True)

@@ -64,6 +64,15 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting to be reaped does not count)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def descendants(pid: int) -> list[int]:
     """Every process below `pid`: a pool's workers, their job processes, RQ's scheduler."""
     found: list[int] = []

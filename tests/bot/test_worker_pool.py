@@ -11,7 +11,7 @@ from rq.job import Job, JobStatus
 
 from bench.harness import peak_overlap
 from local_glean import LocalGlean
-from local_stack.processes import GleanbotProcess, descendants
+from local_stack.processes import GleanbotProcess, alive, descendants
 from slack_sandbox import Sandbox
 from tests.harness import Bot, bot_env
 
@@ -72,12 +72,4 @@ def test_a_killed_worker_host_takes_its_workers_and_answers_with_it(bot: Bot, po
     below = descendants(pool.pid)
     pool.kill(signal.SIGKILL)
     pool.popen.wait(5)
-    bot.sandbox.wait_for(lambda: not any(_alive(p) for p in below), timeout_s=5)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return False
+    bot.sandbox.wait_for(lambda: not any(alive(p) for p in below), timeout_s=5)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from local_stack.processes import GleanbotProcess
@@ -35,15 +34,6 @@ class Workers:
         for worker in self.started:
             worker.kill()
             worker.stop()
-
-
-def alive(pid: int) -> bool:
-    """Whether `pid` runs (a zombie waiting to be reaped does not count)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
 
 
 def bot_messages(sandbox: Sandbox, ts: str, channel: str = "C_GENERAL") -> list[dict[str, Any]]:

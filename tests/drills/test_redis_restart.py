@@ -15,13 +15,12 @@ from pathlib import Path
 import pytest
 
 from local_glean import LocalGlean
-from local_stack.processes import descendants
+from local_stack.processes import alive, descendants
 from local_stack.redis_server import RedisServer
 from slack_sandbox import Sandbox
 from tests.drills.helpers import (
     QUESTION,
     Workers,
-    alive,
     bot_messages,
     diagnose,
     is_complete_answer,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable
 
-from local_stack.processes import descendants
-from tests.drills.helpers import Workers, alive, bot_messages, is_complete_answer
+from local_stack.processes import alive, descendants
+from tests.drills.helpers import Workers, bot_messages, is_complete_answer
 from tests.harness import Bot, start_bot
 
 QUESTIONS = (

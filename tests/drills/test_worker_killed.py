@@ -17,11 +17,10 @@ import pytest
 from local_glean import LocalGlean
 from local_glean.config import LocalGleanConfig
 from local_glean.pacing import Pace
-from local_stack.processes import GleanbotProcess, descendants
+from local_stack.processes import GleanbotProcess, alive, descendants
 from tests.drills.helpers import (
     QUESTION,
     Workers,
-    alive,
     bot_messages,
     is_complete_answer,
     is_notice,
