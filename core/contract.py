@@ -84,6 +84,11 @@ class AnswerJob(BaseModel):
     response_url: str | None = None
     """`/glean ask`: the answer goes to this response_url (privately), not into a thread."""
 
+    @property
+    def answers_in_thread(self) -> bool:
+        """The answer is a message everyone in the thread sees (not ephemeral, not a `/glean ask` reply)."""
+        return self.visibility == "public" and not self.response_url
+
 
 def open_rq_redis(url: str) -> redis.Redis:
     """RQ's own connection: RQ needs bytes replies (no decode_responses)."""

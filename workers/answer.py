@@ -66,9 +66,8 @@ def answer_question(payload: dict[str, Any]) -> str:
                 answer = _run(glean, client, store, job, settings, fresh=True)
         except _Interrupted as stop:
             store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="failed")
-            clear_working_later(
-                job, placeholder_kept=job.placeholder_adopt
-            )  # the notice ended the answer in it
+            # What was shown, and the notice that ended it, are in the thread (in the placeholder, if adopted).
+            clear_working_later(job, posted_in_thread=job.answers_in_thread)
             log_event(log, "answer_interrupted", logging.ERROR, reason=stop.failure_kind, **fields)
             return "interrupted"
         except Exception as exc:
@@ -85,8 +84,7 @@ def answer_question(payload: dict[str, Any]) -> str:
             raise  # unexpected: the failure callback tells the asker once the job has failed
     store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="done")
     store.mark_thread_answered(job.team_id, job.channel_id, job.thread_ts)
-    adopted = job.placeholder_adopt and job.visibility == "public" and not job.response_url
-    clear_working_later(job, placeholder_kept=adopted)
+    clear_working_later(job, posted_in_thread=job.answers_in_thread)
     log_event(
         log,
         "answered",
@@ -165,7 +163,7 @@ def _run(
     answer = builder.result()
     markdown = answer.text or ("\n".join(answer.notices) if answer.notices else "")
     sources = [Source(c.number, c.title, c.url) for c in answer.citations]
-    if job.visibility == "private" or job.response_url:
+    if not job.answers_in_thread:
         # Saved before it is shown, so a quick click on "Share to thread" finds it.
         store.save_share(
             job.team_id,

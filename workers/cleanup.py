@@ -47,17 +47,23 @@ def clear_later(payload: dict[str, Any]) -> str:
     return "done"
 
 
-def clear_working_later(job: AnswerJob | FilesJob, *, placeholder_kept: bool) -> None:
-    """The question's sign of work goes (now, or when Slack's budget allows); the answer does not wait."""
-    placeholder = None if placeholder_kept else job.placeholder_ts
-    if job.reaction or job.status or placeholder:
+def clear_working_later(job: AnswerJob | FilesJob, *, posted_in_thread: bool) -> None:
+    """The question's sign of work goes (now, or when Slack's budget allows); the answer does not wait.
+
+    `posted_in_thread`: the job's answer went into the thread. Slack then cleared the status itself, and an
+    adopted placeholder became the answer; neither needs a call.
+    """
+    adopted = posted_in_thread and isinstance(job, AnswerJob) and job.placeholder_adopt
+    placeholder = None if adopted else job.placeholder_ts
+    status = job.status and not posted_in_thread
+    if job.reaction or status or placeholder:
         cleanup = CleanupJob(
             team_id=job.team_id,
             channel_id=job.channel_id,
             message_ts=job.message_ts,
             thread_ts=job.thread_ts,
             reaction=job.reaction,
-            status=job.status,
+            status=status,
             placeholder_ts=placeholder,
         )
         clear_or_defer(cleanup)

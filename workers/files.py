@@ -107,7 +107,7 @@ def forward_files(payload: dict[str, Any]) -> str:
             outcomes.append(outcome)
     if store.claim_notice(job.team_id, f"files:{job.channel_id}:{job.message_ts}"):
         post_note(client, job, "\n".join(o.text for o in outcomes))
-    clear_working_later(job, placeholder_kept=False)
+    clear_working_later(job, posted_in_thread=False)
     added = sum(1 for o in outcomes if o.ok)
     return f"added {added} of {len(outcomes)}"
 
@@ -256,4 +256,4 @@ def on_files_failure(
         f":warning: Something went wrong while adding your file to the conversation. An admin has been "
         f"alerted (reference {job.id}).",
     )
-    clear_working_later(files_job, placeholder_kept=False)
+    clear_working_later(files_job, posted_in_thread=False)

@@ -57,7 +57,7 @@ def notify_failure(
         private=job.visibility == "private",
         text=failure.message,
     )
-    clear_working_later(job, placeholder_kept=False)
+    clear_working_later(job, posted_in_thread=False)  # the notice is a reply of its own, not the placeholder
     return posted
 
 
