@@ -48,38 +48,48 @@ class Working:
         return cls("placeholder", placeholder_ts) if placeholder_ts else cls(None)
 
 
+# The ways to show a sign, best first; each needs a token of every method it names. A placeholder with a
+# chat.update token too is adopted: the answer is written into it (else it is deleted when the answer is there).
+_SIGNS: tuple[tuple[str, ...], ...] = (
+    ("reactions.add",),
+    ("assistant.threads.setStatus",),
+    ("chat.postMessage", "chat.update"),
+    ("chat.postMessage",),
+)
+
+
 def show_working(
     client: WebClient, budget: SlackBudget, *, channel_id: str, ts: str, thread_ts: str
 ) -> Working:
     quick = impatient(client)
-    if budget.take("reactions.add"):
+    offset = 0
+    # One budget round trip picks the best sign Slack allows now; only a sign Slack refuses tries the next.
+    while (chosen := budget.first(*_SIGNS[offset:], channel_id=channel_id)) is not None:
+        sign = offset + chosen
+        offset = sign + 1
         try:
-            quick.reactions_add(channel=channel_id, timestamp=ts, name=WORKING_REACTION)
-            return _shown(Working("reaction"), channel_id, ts)
-        except SlackApiError as exc:
-            if exc.response.get("error") == "already_reacted":
-                return Working("reaction")
-            _failed("reactions.add", channel_id, exc)
-    if budget.take("assistant.threads.setStatus"):
-        try:
-            quick.assistant_threads_setStatus(
-                channel_id=channel_id,
-                thread_ts=thread_ts,
-                status=STATUS_TEXT,
-                loading_messages=LOADING_MESSAGES,
-            )
-            return _shown(Working("status"), channel_id, ts)
-        except SlackApiError as exc:
-            _failed("assistant.threads.setStatus", channel_id, exc)
-    # With a chat.update token taken too, the answer will be written into the placeholder; without one the
-    # answer is posted beside it and the placeholder deleted (chat.delete is a budget of its own).
-    adopt = budget.take("chat.postMessage", "chat.update", channel_id=channel_id)
-    if adopt or budget.take("chat.postMessage", channel_id=channel_id):
-        try:
+            if sign == 0:
+                try:
+                    quick.reactions_add(channel=channel_id, timestamp=ts, name=WORKING_REACTION)
+                except SlackApiError as exc:
+                    if exc.response.get("error") == "already_reacted":
+                        return Working("reaction")
+                    raise
+                return _shown(Working("reaction"), channel_id, ts)
+            if sign == 1:
+                quick.assistant_threads_setStatus(
+                    channel_id=channel_id,
+                    thread_ts=thread_ts,
+                    status=STATUS_TEXT,
+                    loading_messages=LOADING_MESSAGES,
+                )
+                return _shown(Working("status"), channel_id, ts)
             reply = quick.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=PLACEHOLDER_TEXT)
-            return _shown(Working("placeholder", str(reply["ts"]), adopt), channel_id, ts)
+            return _shown(Working("placeholder", str(reply["ts"]), sign == 2), channel_id, ts)
         except SlackApiError as exc:
-            _failed("chat.postMessage", channel_id, exc)
+            _failed(_SIGNS[sign][0], channel_id, exc)
+            if sign == 2:
+                offset = len(_SIGNS)  # the plain placeholder would fail as the adopted one did
     log_event(log, "working_not_shown", logging.WARNING, channel_id=channel_id, message_ts=ts)
     return Working(None)
 

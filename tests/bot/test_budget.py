@@ -94,3 +94,20 @@ def test_a_reaction_whose_removal_must_wait_is_removed_later(bot: Bot) -> None:
     assert len(bot.replies(question["ts"])) == 1
     assert not bot.sandbox.calls("reactions.remove")  # the answer did not wait for Tier 2
     assert bot.queue.scheduled_job_registry.count == 1  # a cleanup, scheduled for when the budget allows
+
+
+def test_first_takes_the_best_option_that_has_all_its_tokens(bot: Bot) -> None:
+    budget = SlackBudget(bot.store, "T0SANDBOX")
+    _spend(bot, "chat.update")
+    stream, post_and_edit, post = (
+        ("chat.startStream",),
+        ("chat.postMessage", "chat.update"),
+        ("chat.postMessage",),
+    )
+    _spend(bot, "chat.startStream")
+    # The stream is spent, and a post-and-edit needs an edit token too: only the plain post is there.
+    assert budget.first(stream, post_and_edit, post, channel_id="C_GENERAL") == 2
+    assert budget.first(("no.limit.known",)) == 0  # a method without a known limit is free
+    _spend(bot, "chat.postMessage")
+    assert budget.first(stream, post_and_edit, post, channel_id="C_GENERAL") is None
+    assert budget.first() is None
