@@ -203,7 +203,7 @@ def run_phase(
     )
 
 
-def run(rates: Sequence[float], seconds: float) -> tuple[list[Phase], int]:
+def run(rates: Sequence[float], seconds: float, processes: int = 1) -> tuple[list[Phase], int]:
     with tempfile.TemporaryDirectory(prefix="gleanbot-bench-") as tmp:
         folder = Path(tmp)
         redis_server = RedisServer(folder / "redis").start()
@@ -217,7 +217,13 @@ def run(rates: Sequence[float], seconds: float) -> tuple[list[Phase], int]:
                 count = max(1, int(rate * seconds))
                 batches.append(make_events(sb, count, offset))
                 offset += count
-            env = bot_env(sb, glean.base_url, redis_server.url, GLEAN_RETRY_S="0")
+            env = bot_env(
+                sb,
+                glean.base_url,
+                redis_server.url,
+                GLEAN_RETRY_S="0",
+                GLEANBOT_HTTP_PROCESSES=str(processes),
+            )
             http = GleanbotProcess(["http"], env)
             with stopping(http.stop):
                 port = int(str(http.wait_event("listening")["port"]))
@@ -226,11 +232,14 @@ def run(rates: Sequence[float], seconds: float) -> tuple[list[Phase], int]:
                     run_phase(http, sb, queue, port, rate, batch)
                     for rate, batch in zip(rates, batches, strict=True)
                 ]
-                return phases, http.rss_bytes()
+                return phases, http.rss_bytes(with_children=True)
 
 
-def report(phases: list[Phase], rss: int, seconds: float) -> None:
-    print(f"ingest: signed events into `gleanbot http`, {seconds:g} s per rate, open loop; {machine()}")
+def report(phases: list[Phase], rss: int, seconds: float, processes: int) -> None:
+    print(
+        f"ingest: signed events into `gleanbot http` ({processes} process(es)), {seconds:g} s per rate, "
+        f"open loop; {machine()}"
+    )
     header = (
         "rate/s",
         "sent",
@@ -264,7 +273,7 @@ def report(phases: list[Phase], rss: int, seconds: float) -> None:
         print(
             f"  {p.rate:g}/s: generator late p99 {p.late_p99_ms:.1f} ms; outcomes {dict(sorted(p.outcomes.items()))}"
         )
-    print(f"gleanbot http resident memory after the run: {rss / 1024 / 1024:.0f} MiB")
+    print(f"gleanbot http resident memory (all its processes) after the run: {rss / 1024 / 1024:.0f} MiB")
     print("decided: from the send to the bot's outcome log line (filtered, classified, reacted, enqueued)")
     print("target: ack p99 < 100 ms at 100 events/s, zero lost, zero duplicates")
 
@@ -276,11 +285,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="20 events/s for 1 s (CI)")
     parser.add_argument("--rates", default="50,100,200", help="events per second, comma-separated")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long each rate runs (at most 60)")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="GLEANBOT_HTTP_PROCESSES of the bot (listeners on one port)"
+    )
     args = parser.parse_args(argv)
     rates = [20.0] if args.smoke else [min(1000.0, float(r)) for r in args.rates.split(",") if r.strip()]
     seconds = 1.0 if args.smoke else max(1.0, min(args.seconds, 60.0))
-    phases, rss = run(rates, seconds)
-    report(phases, rss, seconds)
+    phases, rss = run(rates, seconds, max(1, args.processes))
+    report(phases, rss, seconds, max(1, args.processes))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,15 @@ from waitress.server import create_server
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["EVENTS_PATH", "HEALTH_PATH", "make_server", "make_wsgi_app", "redis_health", "stop_server"]
+__all__ = [
+    "EVENTS_PATH",
+    "HEALTH_PATH",
+    "make_server",
+    "make_wsgi_app",
+    "redis_health",
+    "serve_socket",
+    "stop_server",
+]
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -57,6 +66,11 @@ def redis_health(client: redis.Redis) -> Callable[[], dict[str, bool]]:
 def make_server(wsgi: WSGIApplication, *, host: str, port: int) -> Any:
     """A waitress server bound now (port 0 picks a free port: see `.effective_port`); call `.run()`."""
     return create_server(wsgi, host=host, port=port, threads=WSGI_THREADS, ident="gleanbot")
+
+
+def serve_socket(wsgi: WSGIApplication, listener: socket.socket) -> None:
+    """Serve on an already-listening socket (shared by every `gleanbot http` process) until killed."""
+    create_server(wsgi, sockets=[listener], threads=WSGI_THREADS, ident="gleanbot").run()
 
 
 def stop_server(server: Any) -> None:

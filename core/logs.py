@@ -34,6 +34,7 @@ _FIELDS = (
     "kind",
     "method",
     "workers",
+    "processes",
     "signal",
     "delay_s",
 )

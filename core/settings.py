@@ -27,6 +27,8 @@ DEFAULT_JOB_HEARTBEAT_S = 10
 DEFAULT_MAINTENANCE_INTERVAL_S = 30
 DEFAULT_WORKER_CONCURRENCY = 16
 """Answers in flight per `gleanbot worker` on 2 cores: each waits on Glean and Slack, not on the CPU."""
+DEFAULT_HTTP_PROCESSES = 1
+"""`gleanbot http` processes sharing one port; one decides ~250 events/s on a core (see bench/README.md)."""
 DEFAULT_MAX_FILE_MB = 25.0
 MAX_FILE_MB_LIMIT = 1_000.0
 
@@ -78,6 +80,8 @@ class Settings:
     """How often an idle worker looks for abandoned answers (their worker died) and retries or reports them."""
     worker_concurrency: int = DEFAULT_WORKER_CONCURRENCY
     """How many answers one `gleanbot worker` runs at once (one RQ worker process each)."""
+    http_processes: int = DEFAULT_HTTP_PROCESSES
+    """How many `gleanbot http` processes accept on the one port (forked from one supervisor)."""
     streaming: bool = True
     log_level: str = "INFO"
     max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
@@ -163,6 +167,9 @@ class Settings:
                     high=64,
                     integer=True,
                 )
+            ),
+            http_processes=int(
+                _number(env, "GLEANBOT_HTTP_PROCESSES", DEFAULT_HTTP_PROCESSES, low=1, high=32, integer=True)
             ),
             maintenance_interval_s=int(
                 _number(

@@ -62,18 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from workers.pool import run_pool
 
         return run_pool(settings, burst=args.burst)
-    from bot.app import build_app
-
     if command == "socket":
         from bot.socket_mode import run_socket_mode
 
         return run_socket_mode(settings)
-    from bot.http import make_server, make_wsgi_app, redis_health
-    from core.store import open_redis
+    from bot.serve import run_http
 
-    app = build_app(settings)
-    health = redis_health(open_redis(settings.redis_url))
-    server = make_server(make_wsgi_app(app, health), host="0.0.0.0", port=settings.port)
-    log_event(log, "listening", port=server.effective_port)
-    server.run()
-    return 0
+    return run_http(settings)

@@ -15,7 +15,6 @@ recovery, the job process dying with its worker). The supervisor adds four rules
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import logging
 import os
@@ -25,6 +24,7 @@ import time
 from types import FrameType
 
 from core.contract import JOB_PATHS
+from core.lifetime import die_with_parent
 from core.logs import log_event
 from core.settings import Settings
 from workers.worker import EXIT_REDIS_LOST, run_worker
@@ -34,7 +34,6 @@ __all__ = ["RESPAWN_DELAY_S", "run_pool"]
 log = logging.getLogger("gleanbot.worker")
 
 RESPAWN_DELAY_S = 1.0
-_PR_SET_PDEATHSIG = 1
 _STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
@@ -92,7 +91,7 @@ class _Pool:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
             os.setpgid(0, 0)  # signals for the whole group reach the supervisor only; it passes them on once
-            _die_with(os.getppid())
+            die_with_parent(os.getppid())
             run_worker(self.settings, burst=self.burst)
             status = 0
         except SystemExit as exc:
@@ -131,13 +130,3 @@ class _Pool:
                 os.kill(pid, sig)
             except ProcessLookupError:
                 self.children.pop(pid, None)
-
-
-def _die_with(parent_pid: int) -> None:
-    """Linux: SIGKILL this worker when the supervisor dies (its own job process dies with it in turn)."""
-    if sys.platform != "linux":
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent_pid:  # the supervisor died before prctl took effect
-        os._exit(1)
