@@ -15,10 +15,12 @@ life of the process, so a changed document costs only its own passages.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import re
 import threading
 import weakref
+from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -29,9 +31,27 @@ from .index_reads import PassageRow
 log = logging.getLogger(__name__)
 
 INLINE_PASSAGES = 300  # at most this many unread passages are read before answering (~5 s on 2 cores)
-BACKGROUND_BATCH = 8  # sentences per background model call: short calls, so a stop is noticed quickly
+BACKGROUND_BATCH = 2  # sentences per background model call (~30 ms): a question waits at most that long
 STOP_WAIT_S = 5.0  # a model call in progress is let finish (a few tens of ms) before the process exits
 _reading: weakref.WeakSet[PassageVectors] = weakref.WeakSet()
+_answering = 0  # questions being answered right now: reading behind pauses for them
+_idle = threading.Condition()
+
+
+@contextlib.contextmanager
+def answering() -> Iterator[None]:
+    """Around answering a question: the background reading waits, so the question has both cores."""
+    global _answering
+    with _idle:
+        _answering += 1
+    try:
+        yield
+    finally:
+        with _idle:
+            _answering -= 1
+            _idle.notify_all()
+
+
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
 
@@ -86,6 +106,8 @@ class PassageVectors:
         missing.sort(key=lambda i: len(self._texts[i]))
         try:
             for start in range(0, len(missing), BACKGROUND_BATCH):
+                with _idle:
+                    _idle.wait_for(lambda: _answering == 0 or self._stop.is_set(), timeout=1.0)
                 if self._stop.is_set():
                     return
                 chunk = missing[start : start + BACKGROUND_BATCH]
@@ -109,6 +131,8 @@ class PassageVectors:
         if its thread pool is torn down under a running call.
         """
         self._stop.set()
+        with _idle:
+            _idle.notify_all()
         thread = self._thread
         if wait and thread is not None and thread is not threading.current_thread():
             thread.join(STOP_WAIT_S)

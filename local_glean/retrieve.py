@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .contextual import answering
 from .coverage import best_sentence_coverage
 from .embed import shared_embedder
 from .index import FILE_PREFIX, Index, PassageRow
@@ -26,7 +27,7 @@ RELATIVE_CUTOFF = 0.55  # passages scoring below this share of the best one are 
 EXPANSION_WEIGHT = 0.6  # an expansion's bm25 counts this much, times its similarity, of the word's own
 # The best passage must contain at least this share of the question's words (weighted by rarity; a
 # neighbour word counts by its similarity), or the question is about something the documents do not cover.
-MIN_COVERAGE = 0.6
+MIN_COVERAGE = 0.65
 COVERAGE_FOR_MEANING = 0.5  # how much coverage a passage's closeness in meaning (0 to 1) stands in for
 COMMON_UNKNOWN = 0.5  # an everyday word the documents never use ("happens") says less than a rare one
 SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
@@ -116,6 +117,22 @@ def retrieve(
     cited; a follow-up is likely about them. `allowed_doc`: when set, only docs whose relative path matches.
     `semantic`: use the embedding model (when it loads) besides keywords.
     """
+    with answering():
+        return _retrieve(
+            index, question, earlier_questions, file_ids, attached_file_ids, cited_keys, allowed_doc, semantic
+        )
+
+
+def _retrieve(
+    index: Index,
+    question: str,
+    earlier_questions: Sequence[str],
+    file_ids: Sequence[str],
+    attached_file_ids: Sequence[str],
+    cited_keys: Iterable[str],
+    allowed_doc: re.Pattern[str] | None,
+    semantic: bool,
+) -> Retrieval:
     corpus = corpus_for(index, index.generation, shared_embedder() if semantic else None)
     raw_terms, raw_context = build_query(question, earlier_questions)
     terms = _spelled(index, corpus, raw_terms)
