@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .contextual import answering
 from .coverage import best_sentence_coverage
 from .embed import shared_embedder
 from .index import FILE_PREFIX, Index, PassageRow
@@ -26,11 +27,13 @@ RELATIVE_CUTOFF = 0.55  # passages scoring below this share of the best one are 
 EXPANSION_WEIGHT = 0.6  # an expansion's bm25 counts this much, times its similarity, of the word's own
 # The best passage must contain at least this share of the question's words (weighted by rarity; a
 # neighbour word counts by its similarity), or the question is about something the documents do not cover.
-MIN_COVERAGE = 0.45
+MIN_COVERAGE = 0.65
+COVERAGE_FOR_MEANING = 0.5  # how much coverage a passage's closeness in meaning (0 to 1) stands in for
 COMMON_UNKNOWN = 0.5  # an everyday word the documents never use ("happens") says less than a rare one
 SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
-DENSE_WEIGHT = 0.25  # the semantic score's share in the fused score, next to the lexical score's 1.0
-DENSE_FLOOR = 0.1  # cosines below this say nothing; above it they rise linearly to 1.0
+DENSE_WEIGHT = (
+    2.0  # the closeness in meaning (0 to 1) counts this much in the fused score, next to bm25 (0 to ~2)
+)
 LEXICAL_CANDIDATES = 60  # passages by bm25 that are scored in full
 DENSE_CANDIDATES = 8  # passages the vectors bring in even without a lexical match
 MATCH_LIMIT = 400  # passages per search word (bm25 beyond the first few hundred adds nothing)
@@ -71,6 +74,12 @@ def _known_spelling(index: Index, corpus: Corpus, term: str) -> str | None:
     return None if is_noise(fixed) else fixed  # "wher" -> "where": small talk after all
 
 
+def _relevant(coverage: dict[int, float], dense: dict[int, float]) -> bool:
+    """Whether some passage is about what the question is about: enough of its words, or of its meaning."""
+    best = max(coverage[r] + COVERAGE_FOR_MEANING * dense.get(r, 0.0) for r in coverage)
+    return best >= MIN_COVERAGE
+
+
 def build_query(question: str, earlier_questions: Sequence[str]) -> tuple[list[str], list[str]]:
     """Terms of the new question, and terms from earlier user turns that the new question lacks."""
     terms = question_words(question)
@@ -108,6 +117,22 @@ def retrieve(
     cited; a follow-up is likely about them. `allowed_doc`: when set, only docs whose relative path matches.
     `semantic`: use the embedding model (when it loads) besides keywords.
     """
+    with answering():
+        return _retrieve(
+            index, question, earlier_questions, file_ids, attached_file_ids, cited_keys, allowed_doc, semantic
+        )
+
+
+def _retrieve(
+    index: Index,
+    question: str,
+    earlier_questions: Sequence[str],
+    file_ids: Sequence[str],
+    attached_file_ids: Sequence[str],
+    cited_keys: Iterable[str],
+    allowed_doc: re.Pattern[str] | None,
+    semantic: bool,
+) -> Retrieval:
     corpus = corpus_for(index, index.generation, shared_embedder() if semantic else None)
     raw_terms, raw_context = build_query(question, earlier_questions)
     terms = _spelled(index, corpus, raw_terms)
@@ -134,7 +159,8 @@ def retrieve(
         for rowid, score in match_of[word].items():
             lexical[rowid] = lexical.get(rowid, 0.0) + weight * score
 
-    dense = corpus.similarities(own) or {}
+    # The full model reads the question as typed; a follow-up without words of its own, its context.
+    dense = corpus.similarities(question if terms else " ".join(own), own) or {}
     # The passages worth a closer look: the best by raw bm25 (on a big folder a common word matches
     # thousands, and coverage is computed per candidate), plus the vectors' best.
     lexical_candidates = {r for t, w, _ in weighted if t in own for r in match_of[w]}
@@ -176,11 +202,10 @@ def retrieve(
         covered = coverage[rowid] = SENTENCE_SHARE * together + (1.0 - SENTENCE_SHARE) * anywhere
         phrases = sum(1 for hits in near if rowid in hits) / len(near) if near else 0.0
         lexical_part = lexical.get(rowid, 0.0) / top_lexical * (0.5 + covered + 0.5 * phrases)
-        dense_part = max(0.0, dense.get(rowid, 0.0) - DENSE_FLOOR) / (1.0 - DENSE_FLOOR)
-        scores[rowid] = lexical_part + DENSE_WEIGHT * dense_part
+        scores[rowid] = lexical_part + DENSE_WEIGHT * dense.get(rowid, 0.0)
     ranked = sorted(rows, key=lambda r: (-scores[r], r))
     top = scores[ranked[0]]
-    if top <= 0 or max(coverage.values()) < MIN_COVERAGE:
+    if top <= 0 or not _relevant(coverage, dense):
         return nothing
     cited = set(cited_keys)
     attached = {FILE_PREFIX + f for f in attached_file_ids}

@@ -1,8 +1,10 @@
 """The passages as retrieval sees them in memory: vocabulary, spelling, word neighbours and passage vectors.
 
-Rebuilt whenever the index changes (Index.generation). A passage's vector is the SIF-weighted average of
-its words' vectors (a / (a + p(word)): frequent words count less), centred on the vocabulary's mean so
-that the common direction all MiniLM outputs share does not make every pair of texts look alike.
+Rebuilt whenever the index changes (Index.generation). A passage has two vectors: the full model's, which
+reads each word in context (contextual.py), and a cheap one until that is ready: the SIF-weighted average
+of its words' vectors (a / (a + p(word)): frequent words count less), centred on the vocabulary's mean so
+that the common direction all MiniLM outputs share does not make every pair of texts look alike. Each
+kind of cosine is mapped onto one scale of evidence, from "says nothing" (0) to "about the same" (1).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .contextual import PassageVectors
 from .embed import DIM, Vectors, WordEmbedder
 from .index_reads import DOC_PREFIX, IndexReads, PassageRow
 from .query import is_noise, words_of
@@ -22,6 +25,12 @@ from .spelling import Speller
 SIF_A = 1e-3  # the SIF weighting's smoothing: a word with this share of all tokens gets half weight
 EXPAND_MIN_SIMILARITY = 0.6  # a document word this close to a question word also counts as a match
 MAX_EXPANSIONS = 3  # per question word
+# Cosines of the full model's question and passage vectors: an unrelated pair of texts is near 0.15, a
+# passage that answers the question usually above 0.45.
+CONTEXT_FLOOR = 0.15
+CONTEXT_FULL = 0.65
+WORDS_FLOOR = 0.1  # the same for the word-vector averages, which spread wider
+WORDS_FULL = 0.8
 COMMON_RANK = 8000  # WordPiece vocabularies list whole words roughly by frequency
 MAX_WORD_CHARS = 30  # longer "words" (hashes, run-together identifiers) get no vector
 
@@ -73,8 +82,10 @@ class Corpus:
         self.vocabulary = sorted(w for w in self.passage_frequency if _embeddable(w))
         self._word_matrix: Vectors | None = None
         self.passage_vectors: Vectors | None = None
+        self.contextual: PassageVectors | None = None
         if embedder is not None:
             self._embed(embedder, passage_words)
+            self.contextual = PassageVectors(rows, embedder)
 
     def _embed(self, embedder: WordEmbedder, passage_words: list[list[str]]) -> None:
         every = sorted({w for words in passage_words for w in words if _embeddable(w)})
@@ -146,17 +157,36 @@ class Corpus:
 
     # -- passages --------------------------------------------------------------------------------
 
-    def similarities(self, words: list[str]) -> dict[int, float] | None:
-        """rowid -> cosine of the passage's vector with that of `words`; None without a model."""
-        vector = self._query_vector(words)
-        if vector is None or self.passage_vectors is None:
+    def similarities(self, question: str, words: list[str]) -> dict[int, float] | None:
+        """rowid -> how close in meaning the passage is to the question, 0 to 1; None without a model.
+
+        `question` as typed, for the full model (which reads "paid back" as one idea); `words`, its
+        content words, for the word vectors of passages the full model has not read yet.
+        """
+        if self.embedder is None or self.passage_vectors is None or self.contextual is None:
             return None
-        scores = self.passage_vectors @ vector
-        return {int(r): float(s) for r, s in zip(self.rowids, scores, strict=True)}
+        evidence = np.zeros(len(self.rows), np.float32)
+        vector = self._query_vector(words)
+        if vector is not None:
+            evidence = np.clip(
+                (self.passage_vectors @ vector - WORDS_FLOOR) / (WORDS_FULL - WORDS_FLOOR), 0, 1
+            )
+        if question.strip() and self.contextual.ready.any():
+            cosines, ready = self.contextual.closeness(self.embedder.text_vector(question, keep=False))
+            evidence[ready] = np.clip((cosines[ready] - CONTEXT_FLOOR) / (CONTEXT_FULL - CONTEXT_FLOOR), 0, 1)
+        return {int(r): float(s) for r, s in zip(self.rowids, evidence, strict=True)}
 
 
 _corpora: weakref.WeakKeyDictionary[IndexReads, tuple[int, bool, Corpus]] = weakref.WeakKeyDictionary()
 _corpora_lock = threading.Lock()
+
+
+def release(index: IndexReads) -> None:
+    """Forget `index`'s corpus (its server is stopping): stop reading its passages behind."""
+    with _corpora_lock:
+        cached = _corpora.pop(index, None)
+    if cached is not None and cached[2].contextual is not None:
+        cached[2].contextual.stop(wait=True)
 
 
 def corpus_for(index: IndexReads, generation: int, embedder: WordEmbedder | None) -> Corpus:
@@ -165,6 +195,8 @@ def corpus_for(index: IndexReads, generation: int, embedder: WordEmbedder | None
         cached = _corpora.get(index)
         if cached is not None and cached[0] == generation and cached[1] == (embedder is not None):
             return cached[2]
+        if cached is not None and cached[2].contextual is not None:
+            cached[2].contextual.stop()
         corpus = Corpus(index.all_passages(), embedder)
         _corpora[index] = (generation, embedder is not None, corpus)
         return corpus

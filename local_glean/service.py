@@ -15,6 +15,7 @@ from .config import Application, LocalGleanConfig, load_applications
 from .extract import ExtractionError, extract
 from .faults import Faults
 from .index import DOC_PREFIX, Index
+from .semantic import release
 from .store import ChatRecord, FileRecord, Store, valid_id
 from .wire import ApiError
 
@@ -40,6 +41,7 @@ class Service:
         self.index.sync_docs()
 
     def close(self) -> None:
+        release(self.index)
         self.index.close()
 
     def set_base_url(self, url: str) -> None:

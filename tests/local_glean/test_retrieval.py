@@ -8,7 +8,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from local_glean import LocalGlean
+from local_glean import LocalGlean, contextual
+from local_glean.embed import shared_embedder
+from local_glean.semantic import corpus_for
 
 from .helpers import answer_text, ask_chat, cited_titles, post
 
@@ -160,3 +162,24 @@ def test_ask_backends(server: LocalGlean, user: str) -> None:
     slow = post(server, "ask", {"searchRequest": {"query": "VPN?", "timeoutMillis": -1}}, user=user)
     assert slow.status_code == 400
     assert post(server, "listchats", user=user).json()["chatResults"] == []  # ask never saves a chat
+
+
+def test_big_folder_answers_while_its_sentences_are_read_behind(
+    make_server: Callable[..., LocalGlean], user: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The handbook stands in for a big folder: with the inline limit below its size, its sentences are
+    # read on the background thread, and a question is answered (by word vectors) before that ends.
+    monkeypatch.setattr(contextual, "INLINE_PASSAGES", 5)
+    server = make_server()
+    for number in range(8):  # texts no earlier test has had read, whatever ran before in this process
+        (server.config.docs_dir / f"team-{number}.md").write_text(
+            f"# Team {number} notes {time.time_ns()}\n\nThe team meets on floor {number} after lunch.\n"
+        )
+    paraphrase = "how do I get reimbursed for taking a client to dinner"
+    early = ask_chat(server, user, paraphrase)
+    assert cited_titles(early) and "100 USD per person" in answer_text(early)
+    corpus = corpus_for(server.service.index, server.service.index.generation, shared_embedder())
+    assert corpus.contextual is not None and corpus.contextual.done.wait(120)
+    assert corpus.contextual.ready.all()
+    late = ask_chat(server, user, paraphrase)
+    assert cited_titles(late)[0] == "Expense Policy" and "100 USD per person" in answer_text(late)
