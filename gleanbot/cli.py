@@ -73,7 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = build_app(settings)
     health = redis_health(open_redis(settings.redis_url))
-    server = make_server(make_wsgi_app(app, health), host="0.0.0.0", port=settings.port)
+    server = make_server(
+        make_wsgi_app(app, health, settings.slack_signing_secret or ""), host="0.0.0.0", port=settings.port
+    )
     log_event(log, "listening", port=server.effective_port)
     server.run()
     return 0
