@@ -50,7 +50,8 @@ def run_http(settings: Settings, *, host: str = "0.0.0.0") -> int:
 
 def _serve(settings: Settings, listener: socket.socket) -> None:
     app = build_app(settings)
-    serve_socket(make_wsgi_app(app, redis_health(open_redis(settings.redis_url))), listener)
+    health = redis_health(open_redis(settings.redis_url))
+    serve_socket(make_wsgi_app(app, health, settings.slack_signing_secret or ""), listener)
 
 
 class _Supervisor:

@@ -27,7 +27,9 @@ class BotServer:
     def start(self) -> BotServer:
         app = build_app(self.settings)
         health = redis_health(open_redis(self.settings.redis_url))
-        self._server = make_server(make_wsgi_app(app, health), host=self.host, port=0)
+        self._server = make_server(
+            make_wsgi_app(app, health, self.settings.slack_signing_secret or ""), host=self.host, port=0
+        )
         self._thread = threading.Thread(target=self._server.run, name="gleanbot-http", daemon=True)
         self._thread.start()
         return self

@@ -23,7 +23,7 @@ from pathlib import Path
 from rq import Worker
 
 from core.contract import open_rq_redis
-from core.logs import JsonFormatter
+from core.logs import JsonFormatter, LibraryFilter
 from core.settings import Settings
 from local_glean import LocalGlean
 from local_glean.config import SAMPLE_APPLICATIONS_FILE, SAMPLE_DOCS_DIR, LocalGleanConfig
@@ -203,6 +203,7 @@ class Stack:
         """The bot's JSON log lines go to bot.log beside the workers' logs (the terminal stays readable)."""
         handler = logging.FileHandler(self.folder / "bot.log", encoding="utf-8")
         handler.setFormatter(JsonFormatter())
+        handler.addFilter(LibraryFilter())
         root = logging.getLogger()
         root.addHandler(handler)
         root.setLevel(logging.INFO)
