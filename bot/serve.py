@@ -17,6 +17,7 @@ import socket
 import sys
 import time
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from bot.app import build_app
 from bot.http import make_wsgi_app, redis_health, serve_socket
@@ -25,7 +26,10 @@ from core.logs import log_event
 from core.settings import Settings
 from core.store import open_redis
 
-__all__ = ["LISTEN_BACKLOG", "RESPAWN_DELAY_S", "run_http"]
+if TYPE_CHECKING:
+    from wsgiref.types import WSGIApplication
+
+__all__ = ["LISTEN_BACKLOG", "RESPAWN_DELAY_S", "run_http", "wsgi_app"]
 
 log = logging.getLogger("gleanbot.http")
 
@@ -48,10 +52,14 @@ def run_http(settings: Settings, *, host: str = "0.0.0.0") -> int:
     return _Supervisor(settings, listener).run()
 
 
-def _serve(settings: Settings, listener: socket.socket) -> None:
-    app = build_app(settings)
+def wsgi_app(settings: Settings) -> WSGIApplication:
+    """The whole HTTP app of one listener: Bolt behind the signature check, and the Redis health check."""
     health = redis_health(open_redis(settings.redis_url))
-    serve_socket(make_wsgi_app(app, health, settings.slack_signing_secret or ""), listener)
+    return make_wsgi_app(build_app(settings), health, settings.slack_signing_secret or "")
+
+
+def _serve(settings: Settings, listener: socket.socket) -> None:
+    serve_socket(wsgi_app(settings), listener)
 
 
 class _Supervisor:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from bot.app import build_app
-from bot.http import EVENTS_PATH, make_server, make_wsgi_app, redis_health, stop_server
+from bot.http import EVENTS_PATH, make_server, stop_server
+from bot.serve import wsgi_app
 from core.settings import Settings
-from core.store import open_redis
 
 __all__ = ["BotServer"]
 
@@ -25,11 +24,7 @@ class BotServer:
         self._thread: threading.Thread | None = None
 
     def start(self) -> BotServer:
-        app = build_app(self.settings)
-        health = redis_health(open_redis(self.settings.redis_url))
-        self._server = make_server(
-            make_wsgi_app(app, health, self.settings.slack_signing_secret or ""), host=self.host, port=0
-        )
+        self._server = make_server(wsgi_app(self.settings), host=self.host, port=0)
         self._thread = threading.Thread(target=self._server.run, name="gleanbot-http", daemon=True)
         self._thread.start()
         return self
