@@ -14,14 +14,13 @@ import logging
 import os
 import signal
 import socket
-import sys
 import time
 from types import FrameType
 from typing import TYPE_CHECKING
 
 from bot.app import build_app
 from bot.http import make_wsgi_app, redis_health, serve_socket
-from core.lifetime import die_with_parent
+from core.lifetime import STOP_SIGNALS, fork_child
 from core.logs import log_event
 from core.settings import Settings
 from core.store import open_redis
@@ -36,7 +35,6 @@ log = logging.getLogger("gleanbot.http")
 LISTEN_BACKLOG = 1024
 """Connections the kernel holds while every listener is busy: a burst waits here, not in a refusal."""
 RESPAWN_DELAY_S = 1.0
-_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def run_http(settings: Settings, *, host: str = "0.0.0.0") -> int:
@@ -70,7 +68,7 @@ class _Supervisor:
         self.stopping = False
 
     def run(self) -> int:
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in _STOP_SIGNALS}
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in STOP_SIGNALS}
         try:
             for _ in range(self.settings.http_processes):
                 if not self.stopping:
@@ -93,27 +91,9 @@ class _Supervisor:
         return 0
 
     def _spawn(self) -> None:
-        # Signals wait while forking, so a child never runs the supervisor's handler.
-        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-        pid = os.fork()
-        if pid:
-            self.children.add(pid)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-            return
-        status = 1
-        try:
-            for sig in _STOP_SIGNALS:
-                signal.signal(sig, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-            die_with_parent(os.getppid())
-            _serve(self.settings, self.listener)
-            status = 0
-        except BaseException:
-            log.exception("listener crashed")
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
+        fork_child(
+            lambda: _serve(self.settings, self.listener), record=self.children.add, log=log, what="listener"
+        )
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True

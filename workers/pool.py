@@ -19,12 +19,11 @@ import importlib
 import logging
 import os
 import signal
-import sys
 import time
 from types import FrameType
 
 from core.contract import JOB_PATHS
-from core.lifetime import die_with_parent
+from core.lifetime import STOP_SIGNALS, fork_child
 from core.logs import log_event
 from core.settings import Settings
 from workers.worker import EXIT_REDIS_LOST, run_worker
@@ -34,7 +33,6 @@ __all__ = ["RESPAWN_DELAY_S", "run_pool"]
 log = logging.getLogger("gleanbot.worker")
 
 RESPAWN_DELAY_S = 1.0
-_STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 
 
 def run_pool(settings: Settings, *, burst: bool = False) -> int:
@@ -57,7 +55,7 @@ class _Pool:
         self.exit_status = 0
 
     def run(self) -> int:
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in STOP_SIGNALS}
         try:
             for slot in range(self.settings.worker_concurrency):
                 if self.signals:
@@ -77,31 +75,14 @@ class _Pool:
         return self.exit_status
 
     def _spawn(self, slot: int) -> None:
-        # Signals wait while forking: a child must never run the supervisor's handler (it would signal its
-        # siblings a second time, a cold shutdown), and a SIGTERM during the fork reaches the new child too.
-        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-        pid = os.fork()
-        if pid:
-            self.children[pid] = slot
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-            return
-        status = 1
-        try:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
-            os.setpgid(0, 0)  # signals for the whole group reach the supervisor only; it passes them on once
-            die_with_parent(os.getppid())
-            run_worker(self.settings, burst=self.burst)
-            status = 0
-        except SystemExit as exc:
-            status = exc.code if isinstance(exc.code, int) else 1
-        except BaseException:
-            log.exception("worker crashed")
-        finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(status)
+        # Its own process group: signals for the whole group reach the supervisor only; it passes them on once.
+        fork_child(
+            lambda: run_worker(self.settings, burst=self.burst),
+            record=lambda pid: self.children.update({pid: slot}),
+            log=log,
+            what="worker",
+            own_group=True,
+        )
 
     def _reap(self, pid: int, status: int) -> None:
         slot = self.children.pop(pid, None)
