@@ -14,6 +14,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable, Iterable, Sequence
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
@@ -155,17 +156,12 @@ def _bolt_response(response: BoltResponse, start_response: StartResponse) -> lis
     headers = [(n, v) for n, v in headers if n.lower() != "content-length"] + [
         ("Content-Length", str(len(body)))
     ]
-    start_response(f"{response.status} {_REASONS.get(response.status, 'Status')}", headers)
+    try:
+        reason = HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = "Status"
+    start_response(f"{response.status} {reason}", headers)
     return [body]
-
-
-_REASONS = {
-    200: "OK",
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    500: "Internal Server Error",
-}
 
 
 def redis_health(client: redis.Redis) -> Callable[[], dict[str, bool]]:
