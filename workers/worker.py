@@ -18,13 +18,20 @@ from typing import Any
 import redis
 from rq import Worker
 from rq.job import Job
+from rq.worker.base import BaseWorker
 
 from core.contract import ANSWER_FAILURE_CALLBACK, ANSWER_JOB, make_queue, open_rq_redis
 from core.logs import log_event
 from core.settings import Settings
 from workers import runtime
 
-__all__ = ["EXIT_REDIS_LOST", "HEARTBEAT_GRACE_BEATS", "GleanbotWorker", "run_worker"]
+__all__ = [
+    "EXIT_REDIS_LOST",
+    "HEARTBEAT_GRACE_BEATS",
+    "GleanbotWorker",
+    "QuickCommandChannel",
+    "run_worker",
+]
 
 log = logging.getLogger("gleanbot.worker")
 
@@ -40,17 +47,8 @@ _forking_pid = 0
 _fork_hooked = False
 
 
-class GleanbotWorker(Worker):
-    """A forking worker whose job process ignores SIGTERM and SIGINT, and dies with the worker.
-
-    Platforms often signal the whole process group on shutdown; the parent turns the first SIGTERM
-    into a warm shutdown (finish the current job, take no new one), so the job itself must survive it.
-    A second signal is a cold shutdown and kills the job.
-    """
-
-    def setup_work_horse_signals(self) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+class QuickCommandChannel(BaseWorker):
+    """Any RQ worker class, with its command channel polled every `PUBSUB_POLL_S` (mixed in first)."""
 
     def subscribe(self) -> None:
         """RQ's command channel, polled every `PUBSUB_POLL_S` instead of RQ's 60 s.
@@ -63,6 +61,19 @@ class GleanbotWorker(Worker):
         self.pubsub_thread = self.pubsub.run_in_thread(  # type: ignore[assignment]  # RQ types it None
             sleep_time=PUBSUB_POLL_S, daemon=True, exception_handler=self._pubsub_exception_handler
         )
+
+
+class GleanbotWorker(QuickCommandChannel, Worker):
+    """A forking worker whose job process ignores SIGTERM and SIGINT, and dies with the worker.
+
+    Platforms often signal the whole process group on shutdown; the parent turns the first SIGTERM
+    into a warm shutdown (finish the current job, take no new one), so the job itself must survive it.
+    A second signal is a cold shutdown and kills the job.
+    """
+
+    def setup_work_horse_signals(self) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         """How long a running job stays claimed without a heartbeat: the next beat plus a short grace."""
