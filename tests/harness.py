@@ -5,8 +5,7 @@ Tests import from here (never from a conftest); each conftest only re-exports th
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import json
 import logging
 import os
 import threading
@@ -31,7 +30,7 @@ from local_glean.config import LocalGleanConfig
 from local_stack import env as stack_env
 from local_stack.bot_server import BotServer
 from local_stack.redis_server import RedisServer, RedisUnavailable
-from slack_sandbox import Sandbox, SandboxConfig
+from slack_sandbox import Sandbox, SandboxConfig, sign
 from workers import runtime
 from workers.worker import QuickCommandChannel
 
@@ -219,13 +218,33 @@ def signed_headers(
     body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
 ) -> dict[str, str]:
     """Headers Slack would send with `body`, signed with `secret` at `timestamp` (default: now)."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    ts = int(time.time()) if timestamp is None else timestamp
     return {
-        "x-slack-request-timestamp": ts,
-        "x-slack-signature": f"v0={digest}",
+        "x-slack-request-timestamp": str(ts),
+        "x-slack-signature": sign(secret, ts, body),
         "content-type": "application/json",
     }
+
+
+def message_event_body(text: str, *, event_id: str, ts: str, user_id: str = "U_ALICE") -> str:
+    """The Events API envelope of a message in #general, as Slack POSTs it (to be signed and sent by hand)."""
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T0SANDBOX",
+            "api_app_id": "A0SANDBOX",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": {
+                "type": "message",
+                "channel": "C_GENERAL",
+                "channel_type": "channel",
+                "user": user_id,
+                "text": text,
+                "ts": ts,
+            },
+        }
+    )
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.harness import Bot, signed_headers
+from tests.harness import Bot, message_event_body, signed_headers
 
 
 def test_non_questions_are_not_answered(bot: Bot) -> None:
@@ -145,21 +144,9 @@ def test_mention_only_and_off_channels(make_bot: Callable[..., Bot], tmp_path: P
 
 
 def test_forged_or_stale_signatures_are_refused(bot: Bot) -> None:
-    event = {
-        "type": "event_callback",
-        "team_id": "T0SANDBOX",
-        "event_id": "EvForged1",
-        "event_time": int(time.time()),
-        "event": {
-            "type": "message",
-            "channel": "C_GENERAL",
-            "channel_type": "channel",
-            "user": "U_ALICE",
-            "text": "What are the company holidays in 2025?",
-            "ts": "1700000000.000100",
-        },
-    }
-    body = json.dumps(event)
+    body = message_event_body(
+        "What are the company holidays in 2025?", event_id="EvForged1", ts="1700000000.000100"
+    )
     url = f"{bot.url}/slack/events"
     forged = httpx.post(url, content=body, headers=signed_headers(body, secret="not-the-secret"))
     stale = httpx.post(url, content=body, headers=signed_headers(body, timestamp=int(time.time()) - 600))

@@ -5,7 +5,6 @@ and every line `gleanbot http` and `gleanbot worker` wrote is searched for it.""
 from __future__ import annotations
 
 import contextlib
-import json
 import socket
 import time
 
@@ -20,30 +19,14 @@ from local_stack.checks import wait_until
 from local_stack.ports import free_port
 from local_stack.processes import GleanbotProcess
 from slack_sandbox import Sandbox
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, bot_env, signed_headers
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, bot_env, message_event_body, signed_headers
 
 CANARY = "zebra-canary-7f3a91"
 QUESTION = f"How do I reset my {CANARY} password?"
 
 
 def _event(text: str, event_id: str) -> str:
-    return json.dumps(
-        {
-            "type": "event_callback",
-            "team_id": "T0SANDBOX",
-            "api_app_id": "A0SANDBOX",
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "event": {
-                "type": "message",
-                "channel": "C_GENERAL",
-                "channel_type": "channel",
-                "user": "U_ALICE",
-                "text": text,
-                "ts": f"{time.time():.6f}",
-            },
-        }
-    )
+    return message_event_body(text, event_id=event_id, ts=f"{time.time():.6f}")
 
 
 def _answers(url: str) -> bool:
