@@ -78,8 +78,8 @@ def answer_question(payload: dict[str, Any]) -> str:
                 raise
             if isinstance(exc, GleanError) or failure.retryable:
                 # Known failure: tell the asker here and end the job; no retry left or none would help.
-                notify_failure(client, store, job, failure, job_id=job_id)
                 store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="failed")
+                notify_failure(client, store, job, failure, job_id=job_id)
                 return "failed:" + failure.kind
             raise  # unexpected: the failure callback tells the asker once the job has failed
     store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="done")

@@ -91,5 +91,6 @@ def on_answer_failure(
         # were still coming. Remove it; the notice below says to ask again.
         with contextlib.suppress(SlackApiError):
             client.chat_delete(channel=answer_job.channel_id, ts=partial)
-    notify_failure(client, store, answer_job, failure, job_id=job.id)
+    # State before send: once the asker can see the notice, Redis already says the answer ended.
     store.set_answer_state(answer_job.team_id, answer_job.channel_id, answer_job.message_ts, status="failed")
+    notify_failure(client, store, answer_job, failure, job_id=job.id)
