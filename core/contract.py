@@ -46,7 +46,9 @@ RESULT_TTL_S = 600
 """A finished job's RQ records (hash and result stream, about 7 KB) are kept 10 minutes, not RQ's default.
 A late duplicate is still refused for a day: by the listener's message claim (`msg:` key) before enqueueing,
 and by the answer's progress hash (`answer:` key) if it runs anyway. See bench/footprint.py."""
-FAILURE_TTL_S = 7 * 86_400
+FAILURE_TTL_S = 3_600
+"""A failed job (its payload holds the question and, with act-as, an email) is kept an hour for an operator
+to read; nothing re-runs it: the asker was already told, and a requeue would be refused by its `answer:` state."""
 QUEUED_TTL_S = 3_600
 """An answer still queued after an hour is stale: the asker has moved on."""
 

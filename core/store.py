@@ -6,15 +6,16 @@ Keys (pattern, type, TTL, purpose) are listed in KEYS below and in docs/architec
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any, cast
 
 import redis
 
+from core.store_base import PREFIX
+from core.store_people import PeopleStore
+
 __all__ = ["KEYS", "PREFIX", "Store", "open_redis"]
 
-PREFIX = "gleanbot"
 DEDUPE_TTL_S = 3_600
 """Slack redelivers within about 5 minutes; an hour covers every retry."""
 MESSAGE_CLAIM_TTL_S = 86_400
@@ -26,8 +27,6 @@ ANSWER_STATE_TTL_S = 86_400
 SHARE_TTL_S = 7 * 86_400
 NOTICE_TTL_S = 86_400
 FEEDBACK_TTL_S = 90 * 86_400
-FORWARDED_TTL_S = 86_400
-"""Long enough for every retry of a file-forwarding job; a later redelivery is stopped by the message claim."""
 CONFIRM_TTL_S = 15 * 60
 """A '/glean clear all' confirmation button works this long."""
 
@@ -66,14 +65,8 @@ def open_redis(url: str) -> redis.Redis:
 
 
 @dataclass(frozen=True)
-class Store:
-    redis: redis.Redis
-    thread_ttl_s: int
-
-    # -- keys ----------------------------------------------------------------------------------------
-    @staticmethod
-    def key(team_id: str, *parts: str) -> str:
-        return ":".join((PREFIX, team_id or "-", *parts))
+class Store(PeopleStore):
+    """Every Redis operation of the bot (the per-person and per-thread ones in `core.store_people`)."""
 
     def budget_key(self, team_id: str, method: str, channel_id: str | None) -> str:
         return self.key(team_id, "budget", method, *([channel_id] if channel_id else []))
@@ -97,10 +90,6 @@ class Store:
         return bool(self.redis.set(self.key(team_id, "notice", name), "1", nx=True, ex=NOTICE_TTL_S))
 
     # -- threads and chats ---------------------------------------------------------------------------
-    def _chat_key(self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None) -> str:
-        parts = ["chat", channel_id, thread_ts] + ([user_id] if user_id else [])
-        return self.key(team_id, *parts)
-
     def chat_id(
         self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None = None
     ) -> str | None:
@@ -194,97 +183,6 @@ class Store:
             pipe.get(total_key)
             results = pipe.execute()
         return previous, int(results[-1] or 0)
-
-    # -- who takes part in a thread, and each person's threads ------------------------------------------
-    def _thread_field(self, channel_id: str, thread_ts: str) -> str:
-        return f"{channel_id}:{thread_ts}"
-
-    def note_participant(self, team_id: str, channel_id: str, thread_ts: str, user_id: str) -> None:
-        """`user_id` asked (or shared a file) in this thread: its chat holds their words."""
-        participants = self.key(team_id, "participants", channel_id, thread_ts)
-        mine = self.key(team_id, "mythreads", user_id)
-        with self.redis.pipeline() as pipe:
-            pipe.sadd(participants, user_id)
-            pipe.expire(participants, self.thread_ttl_s)
-            pipe.hset(mine, self._thread_field(channel_id, thread_ts), str(int(time.time())))
-            pipe.expire(mine, self.thread_ttl_s)
-            pipe.execute()
-
-    def participants(self, team_id: str, channel_id: str, thread_ts: str) -> set[str]:
-        value = self.redis.smembers(self.key(team_id, "participants", channel_id, thread_ts))
-        return set(cast("set[str]", value))
-
-    def my_threads(self, team_id: str, user_id: str) -> list[tuple[str, str]]:
-        """(channel_id, thread_ts) of every thread the person asked in (within the thread TTL)."""
-        fields = cast("dict[str, str]", self.redis.hgetall(self.key(team_id, "mythreads", user_id)))
-        threads = [tuple(f.split(":", 1)) for f in fields if ":" in f]
-        return sorted((c, t) for c, t in threads)
-
-    def forget_thread(
-        self, team_id: str, user_id: str, channel_id: str, thread_ts: str, *, per_person: bool
-    ) -> None:
-        """Drop a thread's chat and file mappings (the person's own, or the shared ones): it starts fresh."""
-        owner = user_id if per_person else None
-        with self.redis.pipeline() as pipe:
-            pipe.delete(self._chat_key(team_id, channel_id, thread_ts, owner))
-            pipe.delete(self._files_key(team_id, channel_id, thread_ts, owner))
-            pipe.hdel(self.key(team_id, "mythreads", user_id), self._thread_field(channel_id, thread_ts))
-            if not per_person:
-                pipe.delete(self.key(team_id, "participants", channel_id, thread_ts))
-            pipe.execute()
-
-    # -- Glean files used by a thread ----------------------------------------------------------------
-    def _files_key(self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None) -> str:
-        return self.key(team_id, "files", channel_id, thread_ts, *([user_id] if user_id else []))
-
-    def thread_files(
-        self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None = None
-    ) -> list[str]:
-        """The Glean file ids every question in this thread (or this person's chat in it) sends."""
-        value = self.redis.smembers(self._files_key(team_id, channel_id, thread_ts, user_id))
-        return sorted(cast("set[str]", value))
-
-    def add_thread_file(
-        self, team_id: str, channel_id: str, thread_ts: str, file_id: str, user_id: str | None = None
-    ) -> None:
-        key = self._files_key(team_id, channel_id, thread_ts, user_id)
-        with self.redis.pipeline() as pipe:
-            pipe.sadd(key, file_id)
-            pipe.expire(key, self.thread_ttl_s)
-            pipe.execute()
-
-    def remove_thread_file(
-        self, team_id: str, channel_id: str, thread_ts: str, file_id: str, user_id: str | None = None
-    ) -> None:
-        self.redis.srem(self._files_key(team_id, channel_id, thread_ts, user_id), file_id)
-
-    def forwarded(self, team_id: str, channel_id: str, ts: str) -> dict[str, str]:
-        """Per Slack file id of one message: how forwarding it ended (JSON), so a retry never re-uploads."""
-        value = self.redis.hgetall(self.key(team_id, "forwarded", channel_id, ts))
-        return cast("dict[str, str]", value)
-
-    def set_forwarded(self, team_id: str, channel_id: str, ts: str, slack_file_id: str, result: str) -> None:
-        key = self.key(team_id, "forwarded", channel_id, ts)
-        with self.redis.pipeline() as pipe:
-            pipe.hset(key, slack_file_id, result)
-            pipe.expire(key, FORWARDED_TTL_S)
-            pipe.execute()
-
-    # -- the files each person forwarded -------------------------------------------------------------
-    def add_my_file(self, team_id: str, user_id: str, file_id: str, record: dict[str, Any]) -> None:
-        key = self.key(team_id, "myfiles", user_id)
-        with self.redis.pipeline() as pipe:
-            pipe.hset(key, file_id, json.dumps(record))
-            pipe.expire(key, self.thread_ttl_s)
-            pipe.execute()
-
-    def my_files(self, team_id: str, user_id: str) -> dict[str, dict[str, Any]]:
-        raw = cast("dict[str, str]", self.redis.hgetall(self.key(team_id, "myfiles", user_id)))
-        return {file_id: cast("dict[str, Any]", json.loads(value)) for file_id, value in raw.items()}
-
-    def remove_my_files(self, team_id: str, user_id: str, file_ids: list[str]) -> None:
-        if file_ids:
-            self.redis.hdel(self.key(team_id, "myfiles", user_id), *file_ids)
 
     # -- '/glean clear all' confirmations ------------------------------------------------------------
     def save_confirmation(self, team_id: str, nonce: str, user_id: str) -> None:
