@@ -7,14 +7,21 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from core.blocks import Source, public_answer_messages
 from core.logs import log_event
+from core.policy import Policy
 from core.store import Store
 
 __all__ = ["handle_feedback", "handle_share"]
 
 log = logging.getLogger("gleanbot.actions")
+
+NOTICE_SHARE_EXTERNAL = (
+    "This channel is now shared with people outside the company, so I won't post an answer made from "
+    "internal documents here."
+)
 
 
 def _ids(body: dict[str, Any]) -> tuple[str, str]:
@@ -23,10 +30,13 @@ def _ids(body: dict[str, Any]) -> tuple[str, str]:
     return team_id, str(user.get("id") or "")
 
 
-def handle_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, store: Store) -> None:
+def handle_share(
+    ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, store: Store, policy: Policy
+) -> None:
     """Post a stored private answer publicly in its thread, attributed to the asker, on the asker's click only.
 
-    Idempotent: a second click (or a redelivered action) does not post again.
+    Idempotent: a second click (or a redelivered action) does not post again. The channel is checked again
+    at the click: it may have been shared with another organization since the answer was written.
     """
     ack()
     team_id, user_id = _ids(body)
@@ -39,6 +49,11 @@ def handle_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Res
     if record["user_id"] != user_id:
         respond(text="Only the person who asked can share this answer.", replace_original=False)
         log_event(log, "share_refused", team_id=team_id, user_id=user_id, reason="not_asker")
+        return
+    channel_id = str(record["channel_id"])
+    if not policy.for_channel(channel_id).allow_external and _shared_outside(client, channel_id):
+        respond(text=f":no_entry: {NOTICE_SHARE_EXTERNAL}", replace_original=False)
+        log_event(log, "share_refused", team_id=team_id, user_id=user_id, reason="external_channel")
         return
     if not store.claim_share(team_id, share_id):
         respond(text="You already shared this answer to the thread.", replace_original=False)
@@ -62,6 +77,16 @@ def handle_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Res
         raise
     respond(text="You shared this answer to the thread.", replace_original=True)
     log_event(log, "shared", team_id=team_id, channel_id=record["channel_id"], user_id=user_id)
+
+
+def _shared_outside(client: WebClient, channel_id: str) -> bool:
+    """Asked of Slack now, not from the hour-long cache; when Slack cannot say, assume shared (fail closed)."""
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as exc:
+        log_event(log, "conversations_info_failed", logging.WARNING, error=exc.response.get("error"))
+        return True
+    return bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
 
 
 def _shared_header(user_id: str, with_their_access: bool) -> str:

@@ -22,6 +22,8 @@ MESSAGE_CLAIM_TTL_S = 86_400
 """One answer per Slack message, whichever event (app_mention or message) brings it."""
 EMAIL_TTL_S = 86_400
 NO_EMAIL_TTL_S = 600
+MEMBER_TTL_S = 86_400
+"""Whether a person belongs to the installing workspace: people rarely change organization."""
 CONVERSATION_TTL_S = 3_600
 ANSWER_STATE_TTL_S = 86_400
 SHARE_TTL_S = 7 * 86_400
@@ -37,6 +39,7 @@ KEYS = (
     ("chat:{channel_id}:{thread_ts}:{user_id}", "string", "thread TTL", "Glean chatId per person (act-as)"),
     ("thread:{channel_id}:{thread_ts}", "string", "thread TTL", "threads the bot answered (follow-ups)"),
     ("email:{user_id}", "string", "1 day (10 min if none)", "users.info email cache ('' = no email)"),
+    ("member:{user_id}", "string", "1 day", "users.info: '1' member of the installing org, '0' stranger"),
     ("conv:{channel_id}", "string", "1 h", "conversations.info cache: '1' if externally shared"),
     ("answer:{channel_id}:{ts}", "hash", "1 day", "progress of one answer job (status, message ts)"),
     ("share:{share_id}", "hash", "7 days", "a private answer awaiting 'Share to thread'"),
@@ -117,6 +120,14 @@ class Store(PeopleStore):
     def cache_email(self, team_id: str, user_id: str, email: str) -> None:
         ttl = EMAIL_TTL_S if email else NO_EMAIL_TTL_S
         self.redis.set(self.key(team_id, "email", user_id), email, ex=ttl)
+
+    def cached_member(self, team_id: str, user_id: str) -> str | None:
+        """'member' or 'stranger' when known (from users.info); None when not cached."""
+        value = self.redis.get(self.key(team_id, "member", user_id))
+        return None if value is None else ("member" if value == "1" else "stranger")
+
+    def cache_member(self, team_id: str, user_id: str, *, member: bool) -> None:
+        self.redis.set(self.key(team_id, "member", user_id), "1" if member else "0", ex=MEMBER_TTL_S)
 
     def cached_external(self, team_id: str, channel_id: str) -> bool | None:
         value = self.redis.get(self.key(team_id, "conv", channel_id))

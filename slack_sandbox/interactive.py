@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -30,7 +31,8 @@ class Interactions:
         self._responses = responses
 
     def slash_command(self, user: str, channel_id: str, command: str, text: str) -> Delivery:
-        target = Target(channel=channel_id, user=user)
+        acked = threading.Event()
+        target = Target(channel=channel_id, user=user, acked=acked)
         channel = self._ws.channels[channel_id]
         form = {
             "token": self._config.verification_token,
@@ -47,10 +49,13 @@ class Interactions:
             "response_url": self._responses.create(target),
             "trigger_id": shapes.trigger_id(),
         }
-        delivery = self._deliverer.send("command", urlencode(form), FORM_CONTENT_TYPE, form)
-        if delivery.ok and delivery.response_body.strip():
-            # Slack shows the ack's body: JSON as a message payload, anything else as plain text.
-            self._responses.render(target, _ack_payload(delivery))
+        try:
+            delivery = self._deliverer.send("command", urlencode(form), FORM_CONTENT_TYPE, form)
+            if delivery.ok and delivery.response_body.strip():
+                # Slack shows the ack's body: JSON as a message payload, anything else as plain text.
+                self._responses.render(target, _ack_payload(delivery))
+        finally:
+            acked.set()
         return delivery
 
     def click(

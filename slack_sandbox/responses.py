@@ -24,6 +24,8 @@ from .config import MAX_RESPONSE_URL_POSTS, MAX_TEXT_CHARS, RESPONSE_URL_TTL_S, 
 from .state import Message, Workspace
 
 JsonDict = dict[str, Any]
+ACK_WAIT_S = 5.0
+"""How long a response_url post waits for its command's immediate answer (Slack's ack deadline is 3 s)."""
 
 
 @dataclass
@@ -36,6 +38,10 @@ class Target:
     original: tuple[str, str, bool] | None = None
     uses: int = 0
     created_at: float = 0.0
+    acked: threading.Event | None = None
+    """A command's target: set once its immediate HTTP answer is shown. Slack shows that answer before
+    anything posted to the response_url, however quickly the app posts (the app has the URL before Slack
+    has the answer)."""
 
 
 class ResponseUrls:
@@ -60,6 +66,10 @@ class ResponseUrls:
     def post(self, path: str, content_type: str, body: bytes) -> tuple[int, JsonDict]:
         """Handle POST /response/<team>/<token>; returns (HTTP status, JSON body)."""
         token = path.rsplit("/", 1)[-1]
+        with self._lock:
+            waiting = self._targets.get(token)
+        if waiting is not None and waiting.acked is not None:
+            waiting.acked.wait(ACK_WAIT_S)
         with self._lock:
             target = self._targets.get(token)
             if target is None:

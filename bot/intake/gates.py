@@ -16,6 +16,7 @@ from bot.decide import Decider
 from bot.inbound import slack_to_plain
 from bot.intake.incoming import Incoming
 from core.contract import AnswerJob, FilesJob, enqueue_answer, enqueue_files
+from core.members import Home, stranger_refusal
 from core.notices import NOTICE_EMPTY, NOTICE_EXTERNAL, NOTICE_NO_EMAIL, NOTICE_OFF
 from core.policy import ChannelRule
 from core.settings import Settings
@@ -52,6 +53,8 @@ class Asking:
     act_as: str | None = None
     question: str = ""
     files: tuple[SlackFile, ...] = field(default_factory=tuple)
+    home: Home | None = None
+    """The installation (from Bolt's authorization); None: the event's own `team_id`."""
 
     @property
     def addressed(self) -> bool:
@@ -104,6 +107,16 @@ def policy(asking: Asking, deps: IntakeDeps) -> str | None:
         if not msg.is_thread_reply and asking.rule.mode == "mention":
             return "skipped:mention_only_channel"
     return None
+
+
+def member(asking: Asking, deps: IntakeDeps) -> str | None:
+    """Only people of the installing organization are served, in channels, DMs and file shares alike."""
+    msg = asking.msg
+    if not msg.user_id:
+        return None  # a bot's message, which only channels that allow bots let through
+    home = asking.home or Home(msg.team_id, msg.enterprise_id)
+    refusal = stranger_refusal(asking.client, deps.store, home, user_id=msg.user_id, user_team=msg.user_team)
+    return refuse(asking, deps, "stranger", refusal) if refusal else None
 
 
 def external(asking: Asking, deps: IntakeDeps) -> str | None:
@@ -228,7 +241,7 @@ def _enqueue_files(asking: Asking, deps: IntakeDeps, answer: AnswerJob, *, answe
     return enqueue_files(deps.queue, job, deps.settings)
 
 
-GATES: tuple[Gate, ...] = (dedupe, policy, external, identity, files, classify, enqueue)
+GATES: tuple[Gate, ...] = (dedupe, policy, member, external, identity, files, classify, enqueue)
 """Every event that passes the housekeeping filter goes through these, in this order."""
 
 

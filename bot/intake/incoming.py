@@ -28,6 +28,8 @@ class Incoming:
     thread_ts: str | None
     retry_num: str | None = None
     files: tuple[SlackFile, ...] = ()
+    user_team: str | None = None
+    """The poster's home team as the event names it (`user_team`, else `team`); None when absent."""
     ext_shared: bool | None = None
     """The envelope's `is_ext_shared_channel` (signed by Slack); None when absent (then conversations.info)."""
 
@@ -52,6 +54,7 @@ class Incoming:
             thread_ts=event.get("thread_ts"),
             retry_num=retry_num,
             files=files_from(event.get("files")),
+            user_team=str(event.get("user_team") or event.get("team") or "") or None,
             ext_shared=shared if isinstance(shared := body.get("is_ext_shared_channel"), bool) else None,
         )
 

@@ -19,6 +19,7 @@ from bot.inbound import slack_to_plain
 from bot.intake.gates import GATES, Asking, Gate, IntakeDeps, run_gates
 from bot.intake.incoming import Incoming
 from core.logs import log_event
+from core.members import Home
 from core.notices import NOTICE_QUEUE_DOWN
 from core.policy import ChannelRule
 from core.settings import Settings
@@ -59,9 +60,11 @@ class Intake:
         self._local_lock = threading.Lock()
 
     # -- entry point ---------------------------------------------------------------------------------
-    def handle(self, msg: Incoming, client: WebClient, bot_user_id: str | None) -> str:
+    def handle(
+        self, msg: Incoming, client: WebClient, bot_user_id: str | None, home: Home | None = None
+    ) -> str:
         """Process one event; return the outcome ('enqueued', 'skipped:<why>', 'notice:<why>')."""
-        outcome = self._handle(msg, client, bot_user_id)
+        outcome = self._handle(msg, client, bot_user_id, home)
         kind, _, reason = outcome.partition(":")
         log_event(
             log,
@@ -76,12 +79,12 @@ class Intake:
         )
         return outcome
 
-    def _handle(self, msg: Incoming, client: WebClient, bot_user_id: str | None) -> str:
+    def _handle(self, msg: Incoming, client: WebClient, bot_user_id: str | None, home: Home | None) -> str:
         rule = self.settings.policy.for_channel(msg.channel_id)
         skip = self._static_skip(msg, rule, bot_user_id)
         if skip:
             return f"skipped:{skip}"
-        asking = Asking(msg, client, bot_user_id, rule, private=self._private(msg, rule))
+        asking = Asking(msg, client, bot_user_id, rule, private=self._private(msg, rule), home=home)
         addressed, asker, private = asking.addressed, asking.asker, asking.private
         try:
             return run_gates(asking, self.deps, self.gates)
@@ -89,7 +92,10 @@ class Intake:
             log_event(
                 log, "redis_unavailable", logging.ERROR, event_id=msg.event_id, error=type(exc).__name__
             )
-            if not addressed and (msg.is_thread_reply or rule.mode != "auto"):
+            # Without Redis the external check may not have run: in a channel that could be shared with
+            # another organization, speak to the asker alone, and only when they spoke to the bot.
+            unchecked = not (msg.is_dm or rule.allow_external or msg.ext_shared is False)
+            if not addressed and (msg.is_thread_reply or rule.mode != "auto" or unchecked):
                 return "skipped:redis_down"
             if not addressed and not self.decider.classify(slack_to_plain(msg.text, bot_user_id)).is_question:
                 return "skipped:redis_down_not_question"
@@ -99,7 +105,7 @@ class Intake:
                     channel_id=msg.channel_id,
                     thread_ts=msg.root_ts,
                     user_id=asker,
-                    private=private,
+                    private=private or unchecked,
                     text=NOTICE_QUEUE_DOWN,
                 )
             return "notice:redis_down"

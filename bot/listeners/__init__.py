@@ -13,6 +13,7 @@ from bot.actions import handle_feedback, handle_share
 from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
 from bot.intake import Incoming, Intake
 from core.blocks import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
+from core.members import home_of, stranger_refusal
 from core.store import Store
 
 __all__ = ["Deps", "register_listeners"]
@@ -44,33 +45,47 @@ def register_listeners(app: App, deps: Deps) -> None:
             request: BoltRequest,
         ) -> None:
             incoming = Incoming.from_event(kind, body, event, _retry_num(request))
-            deps.intake.handle(incoming, client, context.bot_user_id)
+            deps.intake.handle(incoming, client, context.bot_user_id, home_of(context, body))
 
         return listener
 
     for kind in ("message", "app_mention"):
         app.event(kind)(on_event(kind))
 
-    @app.action(SHARE_ACTION_ID)
-    def on_share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        handle_share(ack, body, client, respond, deps.store)
+    def members_only(action: Callable[..., None]) -> Callable[..., None]:
+        # Every button and `/glean` is for people of the installing organization only (core.members).
+        def listener(
+            ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext
+        ) -> None:
+            user = body.get("user") or {}
+            user_id = str(body.get("user_id") or user.get("id") or "")
+            refusal = stranger_refusal(
+                client, deps.store, home_of(context, body), user_id=user_id, user_team=user.get("team_id")
+            )
+            if refusal is None:
+                action(ack, body, client, respond)
+            elif "command" in body:
+                ack(text=f":no_entry: {refusal}")
+            else:
+                ack()
+                respond(text=f":no_entry: {refusal}", replace_original=False)
 
-    @app.action(FEEDBACK_ACTION_ID)
-    def on_feedback(ack: Ack, body: dict[str, Any]) -> None:
-        handle_feedback(ack, body, deps.store)
+        return listener
 
-    @app.command("/glean")
-    def on_command(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
-        deps.commands.on_command(ack, body, client, respond)
+    def share(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        handle_share(ack, body, client, respond, deps.store, deps.intake.settings.policy)
 
-    @app.action(START_OVER_ACTION_ID)
-    def on_start_over(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        deps.commands.on_start_over(ack, body, respond)
-
-    @app.action(CLEAR_ALL_CONFIRM_ACTION_ID)
-    def on_clear_all_confirm(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        deps.commands.on_clear_all_confirm(ack, body, respond)
-
-    @app.action(CLEAR_ALL_CANCEL_ACTION_ID)
-    def on_clear_all_cancel(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
-        deps.commands.on_clear_all_cancel(ack, body, respond)
+    app.action(SHARE_ACTION_ID)(members_only(share))
+    app.action(FEEDBACK_ACTION_ID)(
+        members_only(lambda ack, body, _c, _r: handle_feedback(ack, body, deps.store))
+    )
+    app.command("/glean")(members_only(deps.commands.on_command))
+    app.action(START_OVER_ACTION_ID)(
+        members_only(lambda ack, body, _c, respond: deps.commands.on_start_over(ack, body, respond))
+    )
+    app.action(CLEAR_ALL_CONFIRM_ACTION_ID)(
+        members_only(lambda ack, body, _c, respond: deps.commands.on_clear_all_confirm(ack, body, respond))
+    )
+    app.action(CLEAR_ALL_CANCEL_ACTION_ID)(
+        members_only(lambda ack, body, _c, respond: deps.commands.on_clear_all_cancel(ack, body, respond))
+    )

@@ -52,7 +52,7 @@ def _client(sandbox: Sandbox) -> WebClient:
 
 def test_the_gates_run_in_the_documented_order() -> None:
     names = [gate.__name__ for gate in GATES]
-    assert names == ["dedupe", "policy", "external", "identity", "files", "classify", "enqueue"]
+    assert names == ["dedupe", "policy", "member", "external", "identity", "files", "classify", "enqueue"]
 
 
 def test_a_question_passes_every_gate_and_is_enqueued_once(
