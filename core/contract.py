@@ -15,7 +15,7 @@ import redis
 from pydantic import BaseModel, ConfigDict
 from rq import Callback, Queue, Retry
 from rq.exceptions import DuplicateJobError
-from rq.job import Dependency
+from rq.job import Dependency, Job
 from rq.serializers import JSONSerializer
 
 from core.settings import Settings
@@ -26,6 +26,8 @@ __all__ = [
     "CLEANUP_JOB",
     "COMMAND_JOB",
     "FILES_JOB",
+    "JOB_CALLBACKS",
+    "JOB_FUNCTIONS",
     "JOB_PATHS",
     "AnswerJob",
     "CleanupJob",
@@ -97,8 +99,9 @@ def open_rq_redis(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
 
 
-def make_queue(settings: Settings, connection: redis.Redis) -> Queue:
-    return Queue(settings.queue_name, connection=connection, serializer=JSONSerializer)
+def make_queue(settings: Settings, connection: redis.Redis, *, job_class: type[Job] = Job) -> Queue:
+    """The answer queue; the worker passes its guarded `job_class` (RQ's registry upkeep uses the queue's)."""
+    return Queue(settings.queue_name, connection=connection, serializer=JSONSerializer, job_class=job_class)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -146,15 +149,11 @@ FILES_FAILURE_CALLBACK = "workers.files.on_files_failure"
 COMMAND_JOB = "workers.commands.run_command"
 COMMAND_FAILURE_CALLBACK = "workers.commands.on_command_failure"
 CLEANUP_JOB = "workers.cleanup.clear_later"
-JOB_PATHS = (
-    ANSWER_JOB,
-    ANSWER_FAILURE_CALLBACK,
-    FILES_JOB,
-    FILES_FAILURE_CALLBACK,
-    COMMAND_JOB,
-    COMMAND_FAILURE_CALLBACK,
-    CLEANUP_JOB,
-)
+JOB_FUNCTIONS = frozenset({ANSWER_JOB, FILES_JOB, COMMAND_JOB, CLEANUP_JOB})
+"""The only functions a worker runs as a job: anyone who can write to Redis could name any other."""
+JOB_CALLBACKS = frozenset({ANSWER_FAILURE_CALLBACK, FILES_FAILURE_CALLBACK, COMMAND_FAILURE_CALLBACK})
+"""The only functions a worker runs as a job's callback (RQ also runs them for abandoned jobs)."""
+JOB_PATHS = tuple(sorted(JOB_FUNCTIONS | JOB_CALLBACKS))
 """Every dotted path RQ resolves in the worker process."""
 COMMAND_QUEUED_TTL_S = 10 * 60
 """A command reply is posted to a response_url, which Slack keeps for 30 minutes: a later run is useless."""

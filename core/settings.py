@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from core.file_hosts import is_loopback
 from core.policy import Policy, load_policy
+from core.settings_glean import check_glean_instance, check_glean_server_url
 
 __all__ = ["DEFAULT_SLACK_API_URL", "Command", "Settings", "SettingsError"]
 
@@ -98,10 +99,11 @@ class Settings:
         glean_server_url = env.get("GLEAN_SERVER_URL")
         glean_instance = env.get("GLEAN_INSTANCE")
         if glean_server_url:
-            _check_url("GLEAN_SERVER_URL", glean_server_url)
+            if problem := check_glean_server_url(glean_server_url):
+                raise SettingsError("GLEAN_SERVER_URL", problem)
         elif glean_instance:
-            if "/" in glean_instance or "." in glean_instance or ":" in glean_instance:
-                raise SettingsError("GLEAN_INSTANCE", "give the bare instance name (e.g. 'acme'), not a URL")
+            if problem := check_glean_instance(glean_instance):
+                raise SettingsError("GLEAN_INSTANCE", problem)
         else:
             raise SettingsError(
                 "GLEAN_SERVER_URL",

@@ -3,6 +3,8 @@
 Every failure is a `GleanError`, so one `except GleanError` catches them all:
 
 * GleanError                    an HTTP 4XX/5XX, or a reply of a content type the call does not accept
+  * GleanConfigError            the client refuses its settings before sending anything (also a ValueError):
+                                a token over plain http to a non-loopback host, a malformed instance name
   * GleanDataError              a 403/422 whose body is Glean's structured ErrorInfo (`.data`)
   * GleanResponseError          a 2XX reply whose body does not parse as the documented shape
   * GleanTransportError         no HTTP reply at all (`status_code` is None)
@@ -19,6 +21,7 @@ import httpx
 from .models import ErrorInfo
 
 __all__ = [
+    "GleanConfigError",
     "GleanConnectionError",
     "GleanDataError",
     "GleanError",
@@ -53,6 +56,10 @@ class GleanError(Exception):
         # Error bodies are plain text on real instances; show a bounded excerpt, never crash on it.
         excerpt = self.body.strip().replace("\n", " ")[:200]
         return f"{self.message} (status {self.status_code}){': ' + excerpt if excerpt else ''}"
+
+
+class GleanConfigError(GleanError, ValueError):
+    """The client was given a base URL or instance it must not send the token to; nothing was sent."""
 
 
 class GleanDataError(GleanError):

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from types import TracebackType
+from urllib.parse import urlsplit
 
 import httpx
 
 from ._transport import Transport
 from ._version import __version__
 from .chat import Chat
+from .errors import GleanConfigError
 from .utils import DEFAULT_RETRY_CONFIG, RetryConfig
 
 DEFAULT_TIMEOUT_MS = 120_000
 """Whole-call timeout for one Glean request, and the longest silence allowed inside a stream."""
 CONNECT_TIMEOUT_S = 10.0
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+"""The only hosts the token may reach over plain http."""
+_INSTANCE_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")  # one DNS label
 
 
 class ClientNamespace:
@@ -29,7 +35,8 @@ class Glean:
     Args:
         bearer_auth: a Glean API token (user token, or global token used with `x_scio_actas`).
         instance: the instance name: calls go to `https://{instance}-be.glean.com`.
-        server_url: a full base URL instead (wins over `instance`), e.g. a local_glean at `http://127.0.0.1:8731`.
+        server_url: a full base URL instead (wins over `instance`), e.g. a local_glean at `http://127.0.0.1:8731`;
+            https, or plain http only on loopback (else `GleanConfigError`).
         timeout_ms: per-request timeout; also the longest gap between streamed lines.
         retry_config: retries for every call unless a call passes `retries=`; `utils.NO_RETRIES` disables.
         client: an `httpx.Client` of your own (its timeout and transport are used; you close it).
@@ -89,10 +96,29 @@ def _base_url(*, instance: str | None, server_url: str | None) -> str:
         url = server_url.strip()
         if "://" not in url:
             url = "https://" + url
+        _refuse_clear_text(url)
         return url.rstrip("/")
     if instance:
         name = instance.strip()
-        if not name or "/" in name or "." in name:
-            raise ValueError(f"instance must be a bare Glean instance name like 'acme', not {instance!r}")
+        if _INSTANCE_LABEL.fullmatch(name) is None:
+            # '#', '@', '/' or '.' would send the token to another host than {name}-be.glean.com.
+            raise GleanConfigError(
+                f"instance must be a bare Glean instance name like 'acme', not {instance!r}"
+            )
         return f"https://{name}-be.glean.com"
     raise ValueError("give instance= (e.g. 'acme') or server_url=")
+
+
+def _refuse_clear_text(url: str) -> None:
+    """Every call carries the bearer token: plain http only to this machine (tests, a local stand-in)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise GleanConfigError(f"server_url is not a URL: {url!r}") from None
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise GleanConfigError(f"server_url must be an https URL, not {url!r}")
+    if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+        raise GleanConfigError(
+            "server_url must be https: the token is not sent over plain http except to 127.0.0.1, ::1 or localhost"
+        )

@@ -13,6 +13,7 @@ from pathlib import Path
 from core.dotenv import read_dotenv
 from core.logs import configure_logging, log_event
 from core.policy import PolicyError
+from core.redis_auth import warn_if_redis_without_auth
 from core.settings import Command, Settings, SettingsError
 
 __all__ = ["main"]
@@ -58,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     configure_logging(settings.log_level)
     log_event(log, "starting", mode=command)
+    warn_if_redis_without_auth(settings.redis_url, log)
     if command == "worker":
         from workers.pool import run_pool
 

@@ -16,14 +16,16 @@ import sys
 from typing import Any
 
 import redis
-from rq import Worker
+from rq import Queue, Worker
 from rq.job import Job
-from rq.worker.base import BaseWorker
+from rq.utils import now
+from rq.worker.base import BaseWorker, WorkerStatus
 
 from core.contract import ANSWER_FAILURE_CALLBACK, ANSWER_JOB, make_queue, open_rq_redis
 from core.logs import log_event
 from core.settings import Settings
 from workers import runtime
+from workers.job_guard import GleanbotJob, refusal
 
 __all__ = [
     "EXIT_REDIS_LOST",
@@ -69,7 +71,24 @@ class GleanbotWorker(QuickCommandChannel, Worker):
     Platforms often signal the whole process group on shutdown; the parent turns the first SIGTERM
     into a warm shutdown (finish the current job, take no new one), so the job itself must survive it.
     A second signal is a cold shutdown and kills the job.
+    Only the project's own job functions run (`workers.job_guard`): any other job is failed unrun.
     """
+
+    job_class = GleanbotJob
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        reason = refusal(job)
+        if reason is None:
+            super().execute_job(job, queue)
+            return
+        # Refused in this process, before forking for it: nothing of the job is imported or called. It
+        # goes through RQ's own failure path (off the started registry, into the failed one), never retried.
+        log_event(log, "job_refused", logging.ERROR, job_id=job.id, reason=reason)
+        job.retries_left = 0
+        self.prepare_execution(job)
+        job.ended_at = now()
+        self.handle_job_failure(job, queue, exc_string=f"JobRefusedError: {reason}")
+        self.set_state(WorkerStatus.IDLE)
 
     def setup_work_horse_signals(self) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -112,14 +131,16 @@ def run_worker(settings: Settings, *, burst: bool = False) -> bool:
         os.register_at_fork(before=_note_forking_pid, after_in_child=_die_with_parent)
         _fork_hooked = True
     connection = open_rq_redis(settings.redis_url)
-    queue = make_queue(settings, connection)
+    queue = make_queue(settings, connection, job_class=GleanbotJob)
     options: dict[str, Any] = {
         "job_monitoring_interval": settings.job_heartbeat_s,
         "maintenance_interval": settings.maintenance_interval_s,
         # An idle worker waits on the queue for worker_ttl - 15 s before it can run maintenance again.
         "worker_ttl": settings.maintenance_interval_s + _DEQUEUE_MARGIN_S,
     }
-    worker = GleanbotWorker([queue], connection=connection, serializer=queue.serializer, **options)
+    worker = GleanbotWorker(
+        [queue], connection=connection, serializer=queue.serializer, job_class=GleanbotJob, **options
+    )
     try:
         return bool(worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level))
     except redis.ConnectionError as exc:

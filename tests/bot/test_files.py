@@ -361,6 +361,6 @@ def test_an_upload_still_processing_is_polled_until_glean_is_done() -> None:
         return httpx.Response(200, json=body)
 
     client = httpx.Client(transport=httpx.MockTransport(handler))
-    with Glean(bearer_auth="t", server_url="http://glean.invalid", client=client) as glean:
+    with Glean(bearer_auth="t", server_url="https://glean.invalid", client=client) as glean:
         assert _wait_processed(glean, "f1", None) == ("FAILED", "PARSE_FAILED")
     assert calls == [{"fileIds": ["f1"]}, {"fileIds": ["f1"]}]

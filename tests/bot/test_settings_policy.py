@@ -48,6 +48,21 @@ def test_defaults_and_values() -> None:
         pytest.param({"PORT": "70000"}, "PORT", id="port-range"),
         pytest.param({"GLEAN_SERVER_URL": "", "GLEAN_INSTANCE": ""}, "GLEAN_SERVER_URL", id="no-glean"),
         pytest.param({"GLEAN_SERVER_URL": "", "GLEAN_INSTANCE": "acme.com"}, "GLEAN_INSTANCE", id="instance"),
+        pytest.param(
+            {"GLEAN_SERVER_URL": "", "GLEAN_INSTANCE": "acme#"}, "GLEAN_INSTANCE", id="instance-hash"
+        ),
+        pytest.param(
+            {"GLEAN_SERVER_URL": "", "GLEAN_INSTANCE": "evil@x"}, "GLEAN_INSTANCE", id="instance-at"
+        ),
+        pytest.param(
+            {"GLEAN_SERVER_URL": "", "GLEAN_INSTANCE": "-acme"}, "GLEAN_INSTANCE", id="instance-dash"
+        ),
+        pytest.param({"GLEAN_SERVER_URL": "http://glean.example"}, "GLEAN_SERVER_URL", id="glean-plain-http"),
+        pytest.param({"GLEAN_SERVER_URL": "http://10.0.0.5:8731"}, "GLEAN_SERVER_URL", id="glean-http-lan"),
+        pytest.param(
+            {"GLEAN_SERVER_URL": "https://u:p@glean.example"}, "GLEAN_SERVER_URL", id="glean-userinfo"
+        ),
+        pytest.param({"GLEAN_SERVER_URL": "ftp://glean.example"}, "GLEAN_SERVER_URL", id="glean-scheme"),
         pytest.param({"GLEAN_API_TOKEN": ""}, "GLEAN_API_TOKEN", id="no-token"),
         pytest.param({"SLACK_API_URL": "https://evil.example/api/"}, "SLACK_API_URL", id="token-elsewhere"),
         pytest.param({"SLACK_API_URL": "http://slack.com/api/"}, "SLACK_API_URL", id="plain-http"),
@@ -62,6 +77,22 @@ def test_bad_values_name_the_variable(changes: dict[str, str], variable: str) ->
         Settings.from_env({**BASE, **changes})
     assert info.value.variable == variable
     assert str(info.value).startswith(variable)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"GLEAN_SERVER_URL": "https://acme-be.glean.com"}, ("https://acme-be.glean.com", None)),
+        ({"GLEAN_SERVER_URL": "http://localhost:8731"}, ("http://localhost:8731", None)),
+        ({"GLEAN_SERVER_URL": "http://[::1]:8731"}, ("http://[::1]:8731", None)),
+        ({"GLEAN_SERVER_URL": "", "GLEAN_INSTANCE": "acme-corp"}, (None, "acme-corp")),
+    ],
+)
+def test_glean_destinations_that_may_get_the_token(
+    changes: dict[str, str], expected: tuple[str | None, str | None]
+) -> None:
+    s = Settings.from_env({**BASE, **changes})
+    assert (s.glean_server_url, s.glean_instance) == expected
 
 
 def test_each_process_requires_its_tokens() -> None:

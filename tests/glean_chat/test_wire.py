@@ -8,6 +8,7 @@ import json
 import pytest
 
 from glean_chat import Glean, models
+from glean_chat.errors import GleanConfigError, GleanError
 from tests.glean_chat.scripted import Reply, ScriptedServer
 
 CHAT_REPLY = {
@@ -254,6 +255,29 @@ def test_instance_builds_glean_host_and_server_url_keeps_prefix() -> None:
         Glean(bearer_auth="t")
     with pytest.raises(ValueError, match="bearer_auth"):
         Glean(bearer_auth="", instance="acme")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"server_url": "http://glean.example"},
+        {"server_url": "http://10.1.2.3:8731/"},
+        {"server_url": "ftp://glean.example"},
+        {"instance": "acme#"},
+        {"instance": "acme@evil.example"},
+        {"instance": "acme:1"},
+    ],
+)
+def test_token_never_goes_in_clear_text_or_to_another_host(kwargs: dict[str, str]) -> None:
+    with pytest.raises(GleanConfigError) as info:
+        Glean(bearer_auth="secret-token", **kwargs)
+    assert isinstance(info.value, GleanError) and isinstance(info.value, ValueError)
+    assert "secret-token" not in str(info.value)
+
+
+def test_plain_http_is_allowed_on_loopback_only() -> None:
+    for url in ("http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9", "https://glean.example"):
+        Glean(bearer_auth="t", server_url=url).close()
 
 
 def test_repr_never_shows_the_token() -> None:

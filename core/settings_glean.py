@@ -1,0 +1,39 @@
+"""Where the Glean token may go: GLEAN_SERVER_URL (https, or plain http on loopback) or a GLEAN_INSTANCE label."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+__all__ = ["check_glean_instance", "check_glean_server_url"]
+
+# One DNS label: letters, digits and inner hyphens, at most 63 characters (RFC 1123). Anything else (a '#',
+# '@', '/', ':' or '.') would move the token to a host other than `{instance}-be.glean.com`.
+_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def check_glean_server_url(value: str) -> str | None:
+    """Why GLEAN_SERVER_URL may not carry the token, or None when it may."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  # raises on a malformed port
+    except ValueError:
+        return f"must be an https URL, not {value!r}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"must be an https URL, not {value!r}"
+    if parts.username is not None or parts.password is not None:
+        return "must not carry a user name or password (the token is sent as a header)"
+    if parts.fragment or "#" in value:
+        return "must not carry a '#' fragment"
+    if parts.scheme == "http" and parts.hostname.lower() not in _LOOPBACK_HOSTS:
+        # The bearer token would cross the network in clear text.
+        return "must be an https URL (plain http only on 127.0.0.1, ::1 or localhost)"
+    return None
+
+
+def check_glean_instance(value: str) -> str | None:
+    """Why GLEAN_INSTANCE is not a bare instance name, or None when it is one."""
+    if _LABEL.fullmatch(value) is None:
+        return f"give the bare instance name (letters, digits and '-', e.g. 'acme'), not {value!r}"
+    return None
