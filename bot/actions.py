@@ -7,11 +7,11 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from core.blocks import Source, public_answer_messages
 from core.logs import log_event
 from core.policy import Policy
+from core.slack_ops import is_external
 from core.store import Store
 
 __all__ = ["handle_feedback", "handle_share"]
@@ -51,7 +51,10 @@ def handle_share(
         log_event(log, "share_refused", team_id=team_id, user_id=user_id, reason="not_asker")
         return
     channel_id = str(record["channel_id"])
-    if not policy.for_channel(channel_id).allow_external and _shared_outside(client, channel_id):
+    # Asked of Slack now, not from the hour-long cache: the channel may have been connected since.
+    if not policy.for_channel(channel_id).allow_external and is_external(
+        client, store, team_id=team_id, channel_id=channel_id, fresh=True
+    ):
         respond(text=f":no_entry: {NOTICE_SHARE_EXTERNAL}", replace_original=False)
         log_event(log, "share_refused", team_id=team_id, user_id=user_id, reason="external_channel")
         return
@@ -77,16 +80,6 @@ def handle_share(
         raise
     respond(text="You shared this answer to the thread.", replace_original=True)
     log_event(log, "shared", team_id=team_id, channel_id=record["channel_id"], user_id=user_id)
-
-
-def _shared_outside(client: WebClient, channel_id: str) -> bool:
-    """Asked of Slack now, not from the hour-long cache; when Slack cannot say, assume shared (fail closed)."""
-    try:
-        channel = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError as exc:
-        log_event(log, "conversations_info_failed", logging.WARNING, error=exc.response.get("error"))
-        return True
-    return bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
 
 
 def _shared_header(user_id: str, with_their_access: bool) -> str:

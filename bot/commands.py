@@ -25,7 +25,7 @@ from core.logs import log_event
 from core.notices import NOTICE_EXTERNAL, NOTICE_NO_EMAIL, NOTICE_OFF, NOTICE_QUEUE_DOWN
 from core.ownership import start_over_refusal
 from core.settings import Settings
-from core.slack_ops import asker_email, is_external
+from core.slack_ops import asker_email, is_external, shared_outside
 from core.store import Store
 from core.timezones import user_time
 
@@ -160,8 +160,7 @@ class Commands:
             log_event(log, "conversations_info_failed", logging.WARNING, error=exc.response.get("error"))
             return False
         # Cached as `is_external` would, so its check right after needs no second call.
-        external = bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
-        self.store.cache_external(team_id, channel_id, external)
+        self.store.cache_external(team_id, channel_id, shared_outside(channel))
         return True
 
     def _confirm_clear_all(self, ack: Ack, team_id: str, user_id: str) -> None:

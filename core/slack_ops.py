@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -12,7 +13,7 @@ from core.blocks import notice_message
 from core.logs import log_event
 from core.store import Store
 
-__all__ = ["WORKING_REACTION", "asker_email", "impatient", "is_external", "post_notice"]
+__all__ = ["WORKING_REACTION", "asker_email", "impatient", "is_external", "post_notice", "shared_outside"]
 
 WORKING_REACTION = "eyes"
 log = logging.getLogger("gleanbot.slack")
@@ -61,12 +62,14 @@ def asker_email(client: WebClient, store: Store, *, team_id: str, user_id: str) 
     return email or None
 
 
-def is_external(client: WebClient, store: Store, *, team_id: str, channel_id: str) -> bool:
-    """True for Slack Connect (externally shared) conversations; cached in Redis.
+def is_external(
+    client: WebClient, store: Store, *, team_id: str, channel_id: str, fresh: bool = False
+) -> bool:
+    """True for Slack Connect (externally shared) conversations; cached in Redis (`fresh`: ask Slack now).
 
     When Slack cannot tell us, assume shared: refusing is safer than leaking.
     """
-    cached = store.cached_external(team_id, channel_id)
+    cached = None if fresh else store.cached_external(team_id, channel_id)
     if cached is not None:
         return cached
     try:
@@ -80,7 +83,12 @@ def is_external(client: WebClient, store: Store, *, team_id: str, channel_id: st
             error=exc.response.get("error"),
         )
         return True
-    # is_shared alone also covers channels shared inside one Enterprise Grid org, which are not external.
-    external = bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
+    external = shared_outside(channel)
     store.cache_external(team_id, channel_id, external)
     return external
+
+
+def shared_outside(channel: dict[str, Any]) -> bool:
+    """Whether a `conversations.info` channel is shared with another organization (or about to be)."""
+    # is_shared alone also covers channels shared inside one Enterprise Grid org, which are not external.
+    return bool(channel.get("is_ext_shared") or channel.get("is_pending_ext_shared"))
