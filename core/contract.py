@@ -89,6 +89,19 @@ class AnswerJob(BaseModel):
     """`/glean ask`: the answer goes to this response_url (privately), not into a thread."""
 
     @property
+    def chat_user(self) -> str | None:
+        """Whose chat in the thread this question continues: the asker's own when Glean acts as them or when
+        the answer is private (so no one's private answer is written with another's questions in context);
+        None for the thread's one shared chat. The rule and what follows from it: `core.ownership`."""
+        return self.user_id if self.act_as is not None or self.visibility == "private" else None
+
+    @property
+    def files_user(self) -> str | None:
+        """Whose set of Glean files the chat sends: the asker's under act-as (uploaded as them), else the
+        thread's (uploaded with the token's identity, from files everyone in the channel can see)."""
+        return self.user_id if self.act_as is not None else None
+
+    @property
     def answers_in_thread(self) -> bool:
         """The answer is a message everyone in the thread sees (not ephemeral, not a `/glean ask` reply)."""
         return self.visibility == "public" and not self.response_url

@@ -30,22 +30,31 @@ class PeopleStore(StoreBase):
         return f"{channel_id}:{thread_ts}"
 
     def note_participant(
-        self, team_id: str, channel_id: str, thread_ts: str, user_id: str, chat_user: str | None = None
+        self,
+        team_id: str,
+        channel_id: str,
+        thread_ts: str,
+        user_id: str,
+        *,
+        chat_user: str | None = None,
+        files_user: str | None = None,
     ) -> None:
-        """`user_id` asked (or shared a file) in this thread: its chat holds their words.
+        """`user_id` asked (or shared a file) in this thread, into its chat for `chat_user` (None: the
+        thread's shared chat, which then holds their words: they become one of its participants).
 
-        Every key of the thread (its chat for `chat_user`, files, participants) lives on from now: the TTL
-        slides with the conversation, as `/glean` tells people.
+        Every key of the thread (that chat, the files for `files_user`, participants) lives on from now:
+        the TTL slides with the conversation, as `/glean` tells people.
         """
         participants = self.key(team_id, "participants", channel_id, thread_ts)
         mine = self.key(team_id, "mythreads", user_id)
         now = int(time.time())
         with self.redis.pipeline() as pipe:
-            pipe.sadd(participants, user_id)
+            if chat_user is None:
+                pipe.sadd(participants, user_id)
             for key in (
                 participants,
                 self._chat_key(team_id, channel_id, thread_ts, chat_user),
-                self._files_key(team_id, channel_id, thread_ts, chat_user),
+                self._files_key(team_id, channel_id, thread_ts, files_user),
                 self.key(team_id, "thread", channel_id, thread_ts),
             ):
                 pipe.expire(key, self.thread_ttl_s)

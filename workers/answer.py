@@ -105,12 +105,19 @@ class _Interrupted(Exception):
 def _run(
     glean: Glean, client: WebClient, store: Store, job: AnswerJob, settings: Settings, *, fresh: bool = False
 ) -> Answer:
-    chat_user = job.user_id if job.act_as else None  # acting as people: one chat per person per thread
+    chat_user = job.chat_user  # acting as people, or answering privately: one chat per person per thread
     chat_id = None if fresh else store.chat_id(job.team_id, job.channel_id, job.thread_ts, chat_user)
     # Recorded before Glean sees the question: whoever asked owns a part of the thread's chat from now on.
     # ... and the thread's keys live on from this question (the TTL slides with the conversation).
-    store.note_participant(job.team_id, job.channel_id, job.thread_ts, job.user_id, chat_user)
-    file_ids = store.thread_files(job.team_id, job.channel_id, job.thread_ts, chat_user)
+    store.note_participant(
+        job.team_id,
+        job.channel_id,
+        job.thread_ts,
+        job.user_id,
+        chat_user=chat_user,
+        files_user=job.files_user,
+    )
+    file_ids = store.thread_files(job.team_id, job.channel_id, job.thread_ts, job.files_user)
     share_id = uuid.uuid4().hex
     writer = choose_writer(
         job,

@@ -82,8 +82,11 @@ def forward_files(payload: dict[str, Any]) -> str:
     job = FilesJob.model_validate(payload)
     runtime = current()
     settings, store, client = runtime.settings, runtime.store, runtime.slack
-    chat_user = job.user_id if job.act_as else None
-    store.note_participant(job.team_id, job.channel_id, job.thread_ts, job.user_id, chat_user)
+    # A shared file is in everyone's context (in the thread's file set); under act-as it is the sharer's own.
+    owner = job.user_id if job.act_as else None
+    store.note_participant(
+        job.team_id, job.channel_id, job.thread_ts, job.user_id, chat_user=owner, files_user=owner
+    )
     done = store.forwarded(job.team_id, job.channel_id, job.message_ts)
     outcomes: list[FileOutcome] = []
     with runtime.glean() as glean, make_download_client() as http:

@@ -139,7 +139,7 @@ def _delete_chats(ctx: CommandContext, chat_ids: Sequence[str]) -> None:
 def _forget(ctx: CommandContext, threads: Sequence[ThreadChat]) -> None:
     for thread in threads:
         ctx.store.forget_thread(
-            ctx.job.team_id, ctx.job.user_id, thread.channel_id, thread.thread_ts, per_person=ctx.per_person
+            ctx.job.team_id, ctx.job.user_id, thread.channel_id, thread.thread_ts, per_person=thread.personal
         )
 
 
@@ -191,15 +191,17 @@ def start_over(ctx: CommandContext) -> str:
     """The "Start over" button: delete this thread's chat (the clicker's, checked again here) and its mapping."""
     thread_ts = ctx.job.thread_ts or ""
     store, team_id, user_id = ctx.store, ctx.job.team_id, ctx.job.user_id
-    if not ctx.per_person and store.participants(team_id, ctx.job.channel_id, thread_ts) - {user_id}:
+    # Their personal chat (act-as, or private answers) is theirs alone; a shared one only without others.
+    personal = ctx.per_person or store.chat_id(team_id, ctx.job.channel_id, thread_ts, user_id) is not None
+    if not personal and store.participants(team_id, ctx.job.channel_id, thread_ts) - {user_id}:
         ctx.reply(
             "Other people have asked in this thread too, so this conversation isn't yours alone to delete."
         )
         return "refused"
-    chat_id = store.chat_id(team_id, ctx.job.channel_id, thread_ts, user_id if ctx.per_person else None)
+    chat_id = store.chat_id(team_id, ctx.job.channel_id, thread_ts, user_id if personal else None)
     if chat_id:
         _delete_chats(ctx, [chat_id])
-    store.forget_thread(team_id, user_id, ctx.job.channel_id, thread_ts, per_person=ctx.per_person)
+    store.forget_thread(team_id, user_id, ctx.job.channel_id, thread_ts, per_person=personal)
     if not chat_id:
         ctx.reply("There is no saved conversation for this thread any more: your next question starts fresh.")
         return "nothing"
