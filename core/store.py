@@ -31,17 +31,29 @@ NOTICE_TTL_S = 86_400
 FEEDBACK_TTL_S = 90 * 86_400
 CONFIRM_TTL_S = 15 * 60
 """A '/glean clear all' confirmation button works this long."""
+_PART = "part:"
+"""Field prefix, in an answer's state hash, of each Slack message the answer posted (`part:{ts}`)."""
 
 KEYS = (
     ("event:{event_id}", "string", "1 h", "an Events API delivery already taken (SET NX EX)"),
     ("msg:{channel_id}:{ts}", "string", "1 day", "a Slack message already being answered (SET NX EX)"),
     ("chat:{channel_id}:{thread_ts}", "string", "thread TTL", "Glean chatId of a thread (own identity)"),
-    ("chat:{channel_id}:{thread_ts}:{user_id}", "string", "thread TTL", "Glean chatId per person (act-as)"),
+    (
+        "chat:{channel_id}:{thread_ts}:{user_id}",
+        "string",
+        "thread TTL",
+        "Glean chatId per person (act-as, private answers)",
+    ),
     ("thread:{channel_id}:{thread_ts}", "string", "thread TTL", "threads the bot answered (follow-ups)"),
     ("email:{user_id}", "string", "1 day (10 min if none)", "users.info email cache ('' = no email)"),
     ("member:{user_id}", "string", "1 day", "users.info: '1' member of the installing org, '0' stranger"),
     ("conv:{channel_id}", "string", "1 h", "conversations.info cache: '1' if externally shared"),
-    ("answer:{channel_id}:{ts}", "hash", "1 day", "progress of one answer job (status, message ts)"),
+    (
+        "answer:{channel_id}:{ts}",
+        "hash",
+        "1 day",
+        "one answer job: status, part:{ts} per posted message, asked_chat / new_chat of its Glean call",
+    ),
     ("share:{share_id}", "hash", "7 days", "a private answer awaiting 'Share to thread'"),
     ("notice:{key}", "string", "1 day", "a failure notice already posted (SET NX EX)"),
     ("feedback:{channel_id}:{ts}:{user_id}", "string", "90 days", "feedback given on an answer"),
@@ -106,6 +118,9 @@ class Store(PeopleStore):
         key = self._chat_key(team_id, channel_id, thread_ts, user_id)
         self.redis.set(key, chat_id, ex=self.thread_ttl_s)
 
+    def forget_chat(self, team_id: str, channel_id: str, thread_ts: str, user_id: str | None = None) -> None:
+        self.redis.delete(self._chat_key(team_id, channel_id, thread_ts, user_id))
+
     def mark_thread_answered(self, team_id: str, channel_id: str, thread_ts: str) -> None:
         self.redis.set(self.key(team_id, "thread", channel_id, thread_ts), "1", ex=self.thread_ttl_s)
 
@@ -148,6 +163,25 @@ class Store(PeopleStore):
                 pipe.hset(key, name, value)
             pipe.expire(key, ANSWER_STATE_TTL_S)
             pipe.execute()
+
+    def add_answer_part(self, team_id: str, channel_id: str, ts: str, part_ts: str) -> None:
+        """One more message of this answer is in Slack (recorded before the next is posted), so a retry
+        after a crash can remove every part, not only the last."""
+        self.set_answer_state(
+            team_id, channel_id, ts, status="streaming", message_ts=part_ts, **{_PART + part_ts: "1"}
+        )
+
+    @staticmethod
+    def answer_parts(state: dict[str, str]) -> list[str]:
+        """The ts of every message an attempt posted for the answer (oldest first), from `answer_state`."""
+        parts = {name.removeprefix(_PART) for name in state if name.startswith(_PART)}
+        if state.get("message_ts"):
+            parts.add(state["message_ts"])  # states written before parts were recorded one by one
+        return sorted(parts, key=float)
+
+    def forget_answer_parts(self, team_id: str, channel_id: str, ts: str, parts: list[str]) -> None:
+        if parts:
+            self.redis.hdel(self.key(team_id, "answer", channel_id, ts), *[_PART + p for p in parts])
 
     # -- private answers awaiting "Share to thread" --------------------------------------------------
     def save_share(self, team_id: str, share_id: str, record: dict[str, Any]) -> None:

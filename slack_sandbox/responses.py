@@ -21,6 +21,7 @@ from . import shapes
 from .api_base import EmitHook
 from .blocks import BlocksInvalid, validate_blocks
 from .config import MAX_RESPONSE_URL_POSTS, MAX_TEXT_CHARS, RESPONSE_URL_TTL_S, SandboxConfig
+from .holds import Holds
 from .state import Message, Workspace
 
 JsonDict = dict[str, Any]
@@ -54,6 +55,7 @@ class ResponseUrls:
         self._lock = threading.Lock()
         self._targets: dict[str, Target] = {}
         self.base_url = ""
+        self.holds = Holds()  # the sandbox's own, shared with the Web API; "response_url" names these posts
 
     def create(self, target: Target) -> str:
         """Register a target and return its URL."""
@@ -85,6 +87,9 @@ class ResponseUrls:
             if error:
                 return 400, {"ok": False, "error": error}
             target.uses += 1
+        hold = self.holds.take("response_url")
+        if hold is not None:
+            self.holds.keep(hold)  # shown; the app hears of it only once released
         return 200, {"ok": True}
 
     def render(self, target: Target, payload: JsonDict) -> str | None:

@@ -41,6 +41,7 @@ class Sandbox:
         self._responses = ResponseUrls(self.config, self.ws, self._events.bot_change)
         self._ctx = ApiContext(self.config, self.ws, self._files, web_url="", emit=self._events.bot_change)
         self._api = WebApi(self._ctx, self._limiter)
+        self.holds = self._responses.holds = self._api.holds  # replies held once applied: holds.py
         self._interactions = Interactions(self.config, self.ws, self._deliverer, self._responses)
         self._server: SandboxServer | None = None
         self.socket_mode = SocketMode(self.config, self._deliverer, self._api)  # Socket Mode: socket_mode.py
@@ -76,6 +77,7 @@ class Sandbox:
 
     def stop(self) -> None:
         if self._server is not None:
+            self._api.holds.release_all()
             self._ui.close()
             self.socket_mode.stop()
             self._deliverer.close()
@@ -112,7 +114,6 @@ class Sandbox:
         self._deliverer.bot_url = url
 
     # ---- workspace setup --------------------------------------------------------------------------------
-
     def add_user(self, user_id: str, **fields: Any) -> JsonDict:
         """Add a person (see `directory.add_user` for the fields)."""
         return add_user(self.config, self.ws, user_id, **fields)
@@ -122,7 +123,6 @@ class Sandbox:
         return add_channel(self.config, self.ws, channel_id, **fields)
 
     # ---- users acting -----------------------------------------------------------------------------------
-
     def post_message(
         self,
         user: str,
@@ -254,8 +254,9 @@ class Sandbox:
         return [copy.deepcopy(d.payload) for d in first if event_type is None or d.event_type == event_type]
 
     @property
-    def server_errors(self) -> list[str]:
-        """Crashes inside the sandbox (answered as HTTP 500); a test can assert this stays empty."""
+    def server_errors(
+        self,
+    ) -> list[str]:  # crashes inside the sandbox (HTTP 500): tests assert it stays empty
         return list(self._api.server_errors)
 
     def wait_for(self, predicate: Callable[[], T], timeout_s: float = 10.0, interval_s: float = 0.02) -> T:
@@ -273,8 +274,7 @@ class Sandbox:
         """Wait for background deliveries (the bot's own messages echoed back) to finish."""
         return self._deliverer.wait_idle(timeout_s)
 
-    # ---- rate limits and failures -----------------------------------------------------------------------
-
+    # ---- rate limits and failures (and held replies: `holds`) ------------------------------------------
     @property
     def rate_limits(self) -> bool:
         return self._limiter.enabled

@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 
 from . import api_chat, api_read, api_stream
 from .api_base import ApiContext, ApiError, JsonDict, Params
+from .holds import Holds
 from .ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class WebApi:
         self._calls: list[Call] = []
         self.server_errors: list[str] = []
         self.app_methods: dict[str, AppHandler] = {}
+        self.holds = Holds()
 
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:
@@ -109,6 +111,9 @@ class WebApi:
             self._calls.append(
                 Call(method, recorded, answer.status, copy.deepcopy(answer.body), retry_after_s=retry_after)
             )
+        hold = self.holds.take(method) if answer.status == 200 and answer.body.get("ok") else None
+        if hold is not None:
+            self.holds.keep(hold)  # applied in Slack; the caller hears of it only once released
         scopes = ",".join(sorted(self.ctx.config.bot_scopes))
         return ApiAnswer(answer.status, answer.body, (*answer.headers, ("X-OAuth-Scopes", scopes)))
 

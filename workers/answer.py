@@ -25,6 +25,7 @@ from glean_chat.answer import Answer, AnswerBuilder
 from glean_chat.errors import GleanError
 from workers.cleanup import clear_working_later
 from workers.notify import notify_failure
+from workers.partial import delivered_before, discard_parts, drop_abandoned_chat
 from workers.runtime import current
 from workers.writers import choose_writer
 
@@ -55,9 +56,16 @@ def answer_question(payload: dict[str, Any]) -> str:
     if state.get("status") in ("done", "failed"):
         log_event(log, "answer_skipped", reason=f"already_{state['status']}", **fields)
         return "already_" + state["status"]
-    _discard_partial(client, job, state)
+    if delivered_before(state):
+        # A private answer cannot be deleted or checked: sending it again could show it twice.
+        store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="done")
+        clear_working_later(job, posted_in_thread=False)
+        log_event(log, "answer_skipped", logging.WARNING, reason="already_delivering", **fields)
+        return "already_delivering"
+    discard_parts(client, store, job, state)
     started = time.monotonic()
     with runtime.glean() as glean:
+        drop_abandoned_chat(glean, store, job, state)
         try:
             try:
                 answer = _run(glean, client, store, job, settings)
@@ -107,6 +115,8 @@ def _run(
 ) -> Answer:
     chat_user = job.chat_user  # acting as people, or answering privately: one chat per person per thread
     chat_id = None if fresh else store.chat_id(job.team_id, job.channel_id, job.thread_ts, chat_user)
+    # Before Glean sees the question: a retry after a crash knows which chat holds it (workers.partial).
+    store.set_answer_state(job.team_id, job.channel_id, job.message_ts, new_chat="")
     # Recorded before Glean sees the question: whoever asked owns a part of the thread's chat from now on.
     # ... and the thread's keys live on from this question (the TTL slides with the conversation).
     store.note_participant(
@@ -152,6 +162,8 @@ def _run(
             if builder.chat_id and builder.chat_id != saved_chat:
                 # Stored at once, so a follow-up continues this chat even if this answer breaks off later.
                 saved_chat = builder.chat_id
+                if chat_id is None:  # this question started it: a retry deletes it and starts afresh
+                    store.set_answer_state(job.team_id, job.channel_id, job.message_ts, new_chat=saved_chat)
                 store.set_chat_id(job.team_id, job.channel_id, job.thread_ts, saved_chat, chat_user)
             if delta:
                 writer.append(delta)
@@ -186,6 +198,10 @@ def _run(
                 "sources": [{"number": s.number, "title": s.title, "url": s.url} for s in sources],
             },
         )
+    if not job.answers_in_thread:
+        # State before send: an ephemeral or `/glean ask` reply cannot be taken back, so a retry after a
+        # crash from here on takes it as sent (workers.partial).
+        store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="delivering")
     writer.finish(markdown, sources)
     if not shown:
         _log_visible(job)
@@ -195,16 +211,3 @@ def _run(
 def _log_visible(job: AnswerJob) -> None:
     """The asker can read the answer's first words now (benchmarks measure this)."""
     log_event(log, "answer_visible", channel_id=job.channel_id, message_ts=job.message_ts)
-
-
-def _discard_partial(client: WebClient, job: AnswerJob, state: dict[str, str]) -> None:
-    """A previous attempt died mid-answer (worker killed): remove its unfinished message before retrying."""
-    partial = state.get("message_ts")
-    # The listener's placeholder is not discarded: the retry writes the answer into it again.
-    if (
-        state.get("status") == "streaming"
-        and partial
-        and not (job.placeholder_adopt and partial == job.placeholder_ts)
-    ):
-        with contextlib.suppress(SlackApiError):
-            client.chat_delete(channel=job.channel_id, ts=partial)

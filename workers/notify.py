@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from types import TracebackType
 from typing import Any
 
 from rq.job import Job
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from core.contract import AnswerJob
 from core.failures import Failure, describe
@@ -18,6 +16,7 @@ from core.slack_ops import post_notice
 from core.store import Store
 from workers.callbacks import failed_payload
 from workers.cleanup import clear_working_later
+from workers.partial import delivered_before, discard_parts
 from workers.respond import post_response
 from workers.runtime import current
 
@@ -83,14 +82,18 @@ def on_answer_failure(
     state = store.answer_state(answer_job.team_id, answer_job.channel_id, answer_job.message_ts)
     if state.get("status") == "done":
         return  # the answer was posted; RQ is only sweeping a job it lost track of
-    failure = describe(exc, act_as=answer_job.act_as is not None, ref=job.id)
     client = runtime.slack
-    partial = state.get("message_ts")
-    if state.get("status") == "streaming" and partial:
-        # The job died mid-answer (its worker was killed): the half-written message would read as if it
-        # were still coming. Remove it; the notice below says to ask again.
-        with contextlib.suppress(SlackApiError):
-            client.chat_delete(channel=answer_job.channel_id, ts=partial)
+    if delivered_before(state):
+        # It died sending a private answer, which cannot be taken back: a notice now could follow the answer.
+        store.set_answer_state(
+            answer_job.team_id, answer_job.channel_id, answer_job.message_ts, status="done"
+        )
+        clear_working_later(answer_job, posted_in_thread=False)
+        return
+    failure = describe(exc, act_as=answer_job.act_as is not None, ref=job.id)
+    # The job died mid-answer (its worker was killed): its half-written messages would read as if the
+    # answer were still coming. Remove them; the notice below says to ask again.
+    discard_parts(client, store, answer_job, state)
     # State before send: once the asker can see the notice, Redis already says the answer ended.
     store.set_answer_state(answer_job.team_id, answer_job.channel_id, answer_job.message_ts, status="failed")
     notify_failure(client, store, answer_job, failure, job_id=job.id)

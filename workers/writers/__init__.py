@@ -54,9 +54,7 @@ def choose_writer(
         team_id=job.enterprise_id or job.team_id,
         user_id=job.user_id,
         streaming=streaming,
-        on_message=lambda ts: store.set_answer_state(
-            job.team_id, job.channel_id, job.message_ts, status="streaming", message_ts=ts
-        ),
+        on_message=lambda ts: store.add_answer_part(job.team_id, job.channel_id, job.message_ts, ts),
         start_over=start_over,
         budget=budget,
         placeholder_ts=job.placeholder_ts if job.placeholder_adopt else None,

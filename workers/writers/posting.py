@@ -77,7 +77,7 @@ class Posting:
             )
         for message in rest:
             self._pace("chat.postMessage")
-            self._post(message.text, message.blocks)
+            self._on_message(self._post(message.text, message.blocks))  # recorded before the next part
 
     def _post(self, text: str, blocks: list[dict[str, Any]]) -> str:
         """A message in the answer's thread (links not unfurled: the Sources are the links); its ts."""

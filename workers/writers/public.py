@@ -208,9 +208,10 @@ class PublicWriter(Posting):
             try:
                 if self._stream is None and self._streamed_ts and not last:
                     # The answer filled whole messages: the Sources and buttons get one of their own.
-                    self._client.chat_postMessage(
+                    reply = self._client.chat_postMessage(
                         channel=self._channel_id, thread_ts=self._thread_ts, text="Sources", blocks=tail
                     )
+                    self._on_message(str(reply["ts"]))
                     return
                 self._text += last
                 empty = not self._text.strip() and not self._streamed_ts
