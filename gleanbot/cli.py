@@ -4,6 +4,7 @@ demo (all of it offline, with a Slack sandbox in the browser)."""
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import sys
@@ -19,6 +20,27 @@ from core.settings import Command, Settings, SettingsError
 __all__ = ["main"]
 
 log = logging.getLogger("gleanbot.cli")
+
+STANDIN_MODULES = ("pypdf", "numpy", "onnxruntime", "tokenizers")
+"""What the `standins` extra brings (local_glean's documents and search); production images leave it out."""
+
+
+def _standins_missing() -> str | None:
+    """Why `demo`/`local-glean` cannot run here, or None: the `standins` extra is not installed."""
+    missing = []
+    for name in STANDIN_MODULES:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a blocked or broken module counts as missing
+            found = False
+        if not found:
+            missing.append(name)
+    if not missing:
+        return None
+    return (
+        f"gleanbot: the offline stand-ins need {', '.join(missing)}, which this install leaves out: "
+        "pip install 'gleanbot[standins]' (./dev installs everything)"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,6 +63,9 @@ def load_settings(env_file: Path, environ: Mapping[str, str], command: Command) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] in (["local-glean"], ["demo"]) and (why := _standins_missing()):
+        print(why, file=sys.stderr)
+        return 2
     if args_list[:1] == ["local-glean"]:
         # Everything after the subcommand belongs to local_glean's own CLI.
         from local_glean.cli import main as local_glean_main
