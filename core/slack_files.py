@@ -78,9 +78,11 @@ def files_from(raw: Any) -> tuple[SlackFile, ...]:
         return ()
     files: list[SlackFile] = []
     for item in raw[:MAX_FILES_PER_MESSAGE]:
-        if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]:
+        try:
+            if not (isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]):
+                raise ValueError("no id")
             files.append(SlackFile.model_validate(item))
-        else:
+        except ValueError:  # pydantic's ValidationError too: a field of the wrong type
             log_event(log, "file_ignored", logging.WARNING, reason="malformed file entry")
     return tuple(files)
 

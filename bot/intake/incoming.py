@@ -3,11 +3,63 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from core.slack_files import SlackFile, files_from
 
-__all__ = ["Incoming"]
+__all__ = ["Incoming", "InvalidEvent"]
+
+# Slack's ids and timestamps as they are spelled (the sandbox's ids add `_`): anything else is not from Slack.
+_Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,40}$")]
+_Ts = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}\.[0-9]{1,9}$")]
+_Short = Annotated[str, StringConstraints(max_length=100)]
+
+
+class InvalidEvent(ValueError):
+    """A signed event whose fields have types or spellings Slack never sends; `fields` names them."""
+
+    def __init__(self, fields: list[str]) -> None:
+        super().__init__("invalid event fields: " + ", ".join(fields))
+        self.fields = fields
+
+
+class _Event(BaseModel):
+    """The fields of a `message`/`app_mention` event the bot reads, type-checked (others pass untouched)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    channel: _Id
+    channel_type: _Short | None = None
+    user: _Id | None = None
+    bot_id: _Id | None = None
+    subtype: _Short | None = None
+    text: str | None = None
+    ts: _Ts
+    thread_ts: _Ts | None = None
+    files: list[Any] | None = None  # each entry is checked on its own (core.slack_files.files_from)
+    user_team: _Id | None = None
+    team: _Id | None = None
+
+
+class _Envelope(BaseModel):
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    team_id: _Id | None = None
+    enterprise_id: _Id | None = None
+    event_id: _Id | None = None
+    is_ext_shared_channel: bool | None = None
+
+
+def _checked(model: type[BaseModel], data: dict[str, Any], prefix: str) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        # Only the names of the fields: their values may be message text.
+        raise InvalidEvent(
+            sorted({prefix + ".".join(map(str, e["loc"][:1])) for e in exc.errors()})
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -37,25 +89,28 @@ class Incoming:
     def from_event(
         cls, kind: str, body: dict[str, Any], event: dict[str, Any], retry_num: str | None = None
     ) -> Incoming:
-        channel_id = str(event.get("channel") or "")
-        channel_type = str(event.get("channel_type") or ("im" if channel_id.startswith("D") else "channel"))
+        """Read and type-check the event; InvalidEvent when a field is not what Slack sends."""
+        e = _checked(_Event, event, "event.")
+        envelope = _checked(_Envelope, body, "")
+        assert isinstance(e, _Event) and isinstance(envelope, _Envelope)
+        channel_type = e.channel_type or ("im" if e.channel.startswith("D") else "channel")
         return cls(
             kind=kind,
-            team_id=str(body.get("team_id") or event.get("team") or ""),
-            enterprise_id=body.get("enterprise_id"),
-            event_id=str(body.get("event_id") or f"{channel_id}-{event.get('ts')}"),
-            channel_id=channel_id,
+            team_id=envelope.team_id or e.team or "",
+            enterprise_id=envelope.enterprise_id,
+            event_id=envelope.event_id or f"{e.channel}-{e.ts}",
+            channel_id=e.channel,
             channel_type=channel_type,
-            user_id=event.get("user"),
-            bot_id=event.get("bot_id"),
-            subtype=event.get("subtype"),
-            text=str(event.get("text") or ""),
-            ts=str(event.get("ts") or ""),
-            thread_ts=event.get("thread_ts"),
+            user_id=e.user,
+            bot_id=e.bot_id,
+            subtype=e.subtype,
+            text=e.text or "",
+            ts=e.ts,
+            thread_ts=e.thread_ts,
             retry_num=retry_num,
-            files=files_from(event.get("files")),
-            user_team=str(event.get("user_team") or event.get("team") or "") or None,
-            ext_shared=shared if isinstance(shared := body.get("is_ext_shared_channel"), bool) else None,
+            files=files_from(e.files),
+            user_team=e.user_team or e.team or None,
+            ext_shared=envelope.is_ext_shared_channel,
         )
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,11 +13,15 @@ from slack_sdk import WebClient
 from bot.actions import handle_feedback, handle_share
 from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
 from bot.intake import Incoming, Intake
+from bot.intake.incoming import InvalidEvent
 from core.blocks import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
+from core.logs import log_event
 from core.members import home_of, stranger_refusal
 from core.store import Store
 
 __all__ = ["Deps", "register_listeners"]
+
+log = logging.getLogger("gleanbot.intake")
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,20 @@ def register_listeners(app: App, deps: Deps) -> None:
             client: WebClient,
             request: BoltRequest,
         ) -> None:
-            incoming = Incoming.from_event(kind, body, event, _retry_num(request))
+            try:
+                incoming = Incoming.from_event(kind, body, event, _retry_num(request))
+            except InvalidEvent as exc:
+                # Signed, yet not what Slack sends: skipped before anything is claimed or shown.
+                event_id = body.get("event_id")
+                log_event(
+                    log,
+                    "message_skipped",
+                    logging.WARNING,
+                    reason="invalid_event",
+                    error=",".join(exc.fields),
+                    event_id=event_id if isinstance(event_id, str) and event_id.isalnum() else None,
+                )
+                return
             deps.intake.handle(incoming, client, context.bot_user_id, home_of(context, body))
 
         return listener
