@@ -22,6 +22,7 @@ import redis
 from slack_bolt import App, BoltRequest, BoltResponse
 from waitress.server import create_server
 
+from bot.shape import unroutable_field
 from core.logs import log_event
 
 if TYPE_CHECKING:
@@ -113,10 +114,11 @@ def make_wsgi_app(app: App, health: Callable[[], dict[str, bool]], signing_secre
             )
             if not isinstance(request.body, dict):
                 raise TypeError("not an object")
-            if "event" in request.body and not isinstance(request.body["event"], dict):
-                raise TypeError("an event that is not an object")  # Bolt's routing would crash on it
+            field = unroutable_field(request.body)  # Bolt's routing would crash on it
         except (ValueError, TypeError, AttributeError, KeyError):  # not UTF-8, not JSON or form, wrong shape
-            log_event(log, "request_refused", logging.WARNING, reason="malformed")
+            field = "body"
+        if field is not None:
+            log_event(log, "request_refused", logging.WARNING, reason="malformed", error=field)
             return _response(start_response, "400 Bad Request", b"malformed", "text/plain")
         try:
             response = app.dispatch(request)

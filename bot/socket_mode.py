@@ -8,8 +8,12 @@ import threading
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.builtin.client import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.app import build_app
+from bot.shape import unroutable_field
 from core.logs import log_event
 from core.settings import Settings
 
@@ -26,9 +30,23 @@ class SocketModeRefused(Exception):
         self.error = error
 
 
+class _CheckedHandler(SocketModeHandler):
+    """Bolt's handler, with the shape check HTTP requests get (`bot.shape`) before Bolt reads the payload."""
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        field = unroutable_field(req.payload) if isinstance(req.payload, dict) else "payload"
+        if field is None:
+            super().handle(client, req)
+            return
+        log_event(log, "request_refused", logging.WARNING, reason="malformed", error=field)
+        client.send_socket_mode_response(
+            SocketModeResponse(envelope_id=req.envelope_id)
+        )  # acked: never retried
+
+
 def connect_socket_mode(settings: Settings) -> SocketModeHandler:
     """Build the app and open its Socket Mode connection. Lost connections are reopened by the handler."""
-    handler = SocketModeHandler(build_app(settings, socket_mode=True), app_token=settings.slack_app_token)
+    handler = _CheckedHandler(build_app(settings, socket_mode=True), app_token=settings.slack_app_token)
     try:
         handler.connect()  # type: ignore[no-untyped-call]
     except SlackApiError as exc:

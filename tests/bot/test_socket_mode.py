@@ -168,3 +168,26 @@ def test_a_refused_app_token_is_a_clear_configuration_error(
     assert "SLACK_APP_TOKEN: Slack refused it (invalid_auth)" in done.stderr
     assert "Traceback" not in done.stderr and "xapp-1-revoked" not in done.stderr
     assert not sandbox.socket_mode.connections()
+
+
+def test_a_payload_bolt_could_not_route_is_acked_and_dropped(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A click whose `actions` is not a list: Bolt would raise while reading it, and Slack would redeliver.
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U_ALICE", "team_id": "T0SANDBOX"},
+        "team": {"id": "T0SANDBOX"},
+        "channel": {"id": "C_GENERAL"},
+        "actions": None,
+    }
+    with caplog.at_level(logging.WARNING, logger="gleanbot"):
+        delivery = bot.sandbox.deliver_action(payload)
+        refused = bot.sandbox.wait_for(
+            lambda: [r for r in caplog.records if getattr(r, "event", "") == "request_refused"]
+        )
+    assert (delivery.transport, delivery.ok) == ("socket", True)
+    assert refused[0].error == "actions"
+    question = bot.ask(QUESTION)
+    bot.work()
+    assert len(bot.replies(question["ts"])) == 1
