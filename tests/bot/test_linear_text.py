@@ -10,7 +10,7 @@ import pytest
 
 from bot.inbound import slack_to_plain
 from bot.prefilter import prefilter
-from core.blocks import Source, link_citations, preview
+from core.blocks import Source, link_citations, preview, private_answer_messages, public_answer_messages
 from core.mrkdwn import markdown_to_mrkdwn, split_text
 from questions.classifier import detect
 
@@ -142,3 +142,11 @@ def test_prefilter_still_strips_markup_and_links() -> None:
     assert prefilter("<@U123> <#C1|general> <!here> :wave:") == "empty_or_emoji"
     assert prefilter("<https://example.com|a link>") == "link_only"
     assert prefilter("<@U123> where is the holiday policy?") is None
+
+
+def test_an_answer_of_only_whitespace_is_shown_as_empty() -> None:
+    # Before, split_text returned no parts and both builders raised IndexError.
+    public = public_answer_messages(" \n\t " * 1_000, _SOURCES)
+    private = private_answer_messages(" \n\t " * 1_000, _SOURCES, "share-1")
+    assert "empty answer" in public[0].blocks[0]["text"]
+    assert "empty answer" in private[0].blocks[0]["text"]["text"]
