@@ -10,6 +10,8 @@ import httpx
 import pytest
 import redis
 
+from core.failures import command_problem, describe
+from glean_chat.errors import GleanConfigError
 from tests.harness import ACT_AS, Bot
 
 QUESTION = "What are the company holidays in 2025?"
@@ -148,3 +150,11 @@ def test_slack_rate_limits_are_waited_out(bot: Bot) -> None:
     starts = bot.sandbox.calls("chat.startStream")
     assert [c.status for c in starts] == [429, 200]
     assert starts[1].at - starts[0].at >= 1.0  # Retry-After honoured
+
+
+def test_a_glean_url_the_client_refuses_is_named_to_the_asker() -> None:
+    # The client's own refusal (nothing was sent) read "Glean couldn't handle this question (error None)".
+    failure = describe(GleanConfigError("server_url is not a valid URL (InvalidURL)"))
+    assert failure.kind == "glean_misconfigured" and not failure.retryable
+    assert "not a valid URL" in failure.message and "error None" not in failure.message
+    assert "not a valid URL" in command_problem(GleanConfigError("x"))
