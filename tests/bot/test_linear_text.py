@@ -23,7 +23,8 @@ def _run(unit: str) -> str:
     return (unit * (INPUT_CHARS // len(unit) + 1))[:INPUT_CHARS]
 
 
-# Units repeated to 100,000 characters: openers with no closer, closers with no opener, and long runs.
+# Units repeated to 100,000 characters: openers with no closer, closers with no opener, long runs, and
+# greetings the classifier splits into thousands of clauses.
 _HOSTILE = [
     "<@",
     "<#",
@@ -56,6 +57,8 @@ _HOSTILE = [
     "\n",
     "\t",
     ", ",
+    "hey, ",  # a clause each: the classifier looked for each clause's successor among all (quadratic)
+    "hi, thanks, ",
 ]
 _SOURCES = [Source(n, f"Doc {n}", f"https://docs.example.com/{n}") for n in range(1, 10)]
 
