@@ -62,5 +62,7 @@ def test_loopback_slack_is_allowed_only_at_its_own_origin() -> None:
 
 def test_a_response_url_httpx_cannot_use_is_refused_not_a_crash(caplog: pytest.LogCaptureFixture) -> None:
     # On a Slack host, so the host rule passes; httpx then raised InvalidURL (no HTTPError) in the job.
-    assert not post_response("https://hooks.slack.com/commands/T1/\x7f/x", "https://slack.com/api/", text="hi")
+    assert not post_response(
+        "https://hooks.slack.com/commands/T1/\x7f/x", "https://slack.com/api/", text="hi"
+    )
     assert any(getattr(r, "event", "") == "response_url_refused" for r in caplog.records)
