@@ -69,6 +69,7 @@ _BOLD_UNDERSCORES = re.compile(r"__(?=\S)(.+?)(?<=\S)__")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _BOLD_MARK = "\x01"
 _INLINE_MARKUP = re.compile(r"[*_~\]]")
+_SPACE = re.compile(r"\s")
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -123,10 +124,8 @@ def _links(line: str) -> str:
 
 
 def _space_or_end(line: str, start: int) -> int:
-    for i in range(start, len(line)):
-        if line[i].isspace():
-            return i
-    return len(line)
+    space = _SPACE.search(line, start)  # \s is str.isspace(), as in the regex this scan replaces
+    return space.start() if space else len(line)
 
 
 def _pairs(line: str, pattern: re.Pattern[str], mark: str, wrap: str) -> str:
@@ -153,9 +152,10 @@ def _inline(text: str) -> str:
         piece = _links(pieces[i]) if "](" in pieces[i] else pieces[i]
         piece = _pairs(piece, _BOLD_STARS, "**", _BOLD_MARK)
         # __bold__ only outside **bold**: "**a __b__**" keeps its underscores, as the single regex did.
-        outside = piece.split(_BOLD_MARK)
-        outside[::2] = [_pairs(o, _BOLD_UNDERSCORES, "__", _BOLD_MARK) for o in outside[::2]]
-        piece = _BOLD_MARK.join(outside)
+        if "__" in piece:
+            outside = piece.split(_BOLD_MARK)
+            outside[::2] = [_pairs(o, _BOLD_UNDERSCORES, "__", _BOLD_MARK) for o in outside[::2]]
+            piece = _BOLD_MARK.join(outside)
         piece = _ITALIC.sub(r"_\1_", piece) if "*" in piece else piece
         piece = _pairs(piece, _STRIKE, "~~", "~")
         pieces[i] = piece.replace(_BOLD_MARK, "*")
