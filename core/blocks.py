@@ -38,6 +38,7 @@ PREVIEW_MAX_CHARS = 300
 FEEDBACK_ACTION_ID = "gleanbot_feedback"
 SHARE_ACTION_ID = "gleanbot_share"
 START_OVER_ACTION_ID = "gleanbot_start_over"
+_EMPTY_ANSWER = "_(Glean returned an empty answer.)_"
 _MARKER = re.compile(r"(?<!\[)\[(\d{1,3})\](?![(\]])")
 
 
@@ -98,14 +99,15 @@ def sources_blocks(sources: Sequence[Source]) -> list[dict[str, Any]]:
 
 def link_citations(text: str, sources: Sequence[Source], *, mrkdwn: bool = False) -> str:
     """Make the `[n]` markers of an answer (Markdown, or already converted to mrkdwn) link to their source."""
-    urls = {s.number: s.url for s in sources if s.url}
+    # Each link is built once per source, not once per marker: an answer can repeat "[1]" 30,000 times.
+    links = {
+        str(s.number): mrkdwn_link(s.url, f"[{s.number}]") if mrkdwn else f"[[{s.number}]]({s.url})"
+        for s in sources
+        if s.url
+    }
 
     def replace(match: re.Match[str]) -> str:
-        number = match.group(1)
-        url = urls.get(int(number))
-        if not url:
-            return match.group(0)
-        return mrkdwn_link(url, f"[{number}]") if mrkdwn else f"[[{number}]]({url})"
+        return links.get(str(int(match.group(1))), match.group(0))
 
     return _MARKER.sub(replace, text)
 
@@ -183,8 +185,9 @@ def public_answer_messages(
 
     Long answers become several messages, in order; the Sources and buttons go at the end.
     """
-    body = link_citations(markdown, sources) if markdown else "_(Glean returned an empty answer.)_"
-    parts = split_text(body, MARKDOWN_PART_MAX_CHARS)
+    body = link_citations(markdown, sources) if markdown.strip() else _EMPTY_ANSWER
+    # An answer of only whitespace splits into no parts at all (it raised IndexError below).
+    parts = split_text(body, MARKDOWN_PART_MAX_CHARS) or [_EMPTY_ANSWER]
     tail = [*sources_blocks(sources), *([feedback_block(start_over)] if feedback else [])]
     sources_len = sum(len(b["text"]["text"]) for b in tail if b["type"] == "section")
     messages = [
@@ -218,8 +221,8 @@ def private_answer_messages(
     """
     body = (
         link_citations(markdown_to_mrkdwn(markdown), sources, mrkdwn=True)
-        if markdown
-        else "_(Glean returned an empty answer.)_"
+        if markdown.strip()
+        else _EMPTY_ANSWER
     )
     sections = [_section(p) for p in split_text(body, SECTION_TEXT_MAX_CHARS)]
     messages = [

@@ -9,9 +9,31 @@ from rq.exceptions import AbandonedJobError
 from rq.timeouts import BaseTimeoutException
 from slack_sdk.errors import SlackApiError
 
-from glean_chat.errors import GleanError, GleanTimeoutError, GleanTransportError
+from glean_chat.errors import (
+    GleanConfigError,
+    GleanError,
+    GleanResponseError,
+    GleanTimeoutError,
+    GleanTransportError,
+)
 
-__all__ = ["Failure", "command_problem", "describe", "glean_failure_text", "upload_problem"]
+__all__ = [
+    "BAD_GLEAN_URL",
+    "UNREADABLE_REPLY",
+    "Failure",
+    "command_problem",
+    "describe",
+    "glean_failure_text",
+    "upload_problem",
+]
+
+BAD_GLEAN_URL = (
+    "I can't ask Glean: the Glean address I was set up with is not a valid URL. An admin has been alerted."
+)
+UNREADABLE_REPLY = (
+    "Glean sent a reply I couldn't read, so I can't answer this. An admin has been alerted; "
+    "please try again later."
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +63,13 @@ def describe(exc: BaseException, *, act_as: bool = False, ref: str | None = None
             retryable=True,
             admin=True,
         )
+    if isinstance(exc, GleanConfigError):
+        # Nothing was sent (the client refused its own URL): not Glean's fault, and no retry can help.
+        return Failure("glean_misconfigured", BAD_GLEAN_URL, retryable=False, admin=True)
+    if isinstance(exc, GleanResponseError):
+        # A 2XX whose body (or one streamed line) is not what Glean documents: "error 200, try rephrasing"
+        # would blame the question. Not retried: Glean has taken the question and may have answered part.
+        return Failure("glean_unreadable", UNREADABLE_REPLY, retryable=False, admin=True)
     if isinstance(exc, GleanError):
         return _glean_status(exc.status_code, act_as=act_as)
     if isinstance(exc, BaseTimeoutException):
@@ -135,6 +164,10 @@ def command_problem(exc: GleanError) -> str:
     """A Glean failure in a `/glean` reply: the person asked for one thing and is told why it failed."""
     if isinstance(exc, GleanTransportError):
         return "I couldn't reach Glean. Please try again in a few minutes."
+    if isinstance(exc, GleanConfigError):
+        return BAD_GLEAN_URL
+    if isinstance(exc, GleanResponseError):
+        return "Glean sent a reply I couldn't read. An admin has been alerted; please try again later."
     if exc.status_code == 401:
         return "Glean rejected my credentials. An admin has been alerted."
     if exc.status_code == 403:
@@ -148,6 +181,10 @@ def upload_problem(label: str, exc: GleanError) -> str:
     """A failed upload of the file shown as `label` (mrkdwn), in words."""
     if isinstance(exc, GleanTransportError):
         return f"I couldn't add {label}: Glean didn't answer. Please share it again later."
+    if isinstance(exc, GleanConfigError):
+        return f"I couldn't add {label}: the Glean address I was set up with is not a valid URL."
+    if isinstance(exc, GleanResponseError):
+        return f"I couldn't add {label}: Glean sent a reply I couldn't read. Please share it again later."
     if exc.status_code == 413:
         return f"I couldn't add {label}: Glean says it is too large (error 413)."
     if exc.status_code in (401, 403):

@@ -61,11 +61,15 @@ def _cut_point(text: str, budget: int) -> int:
 # -- Markdown -> mrkdwn --------------------------------------------------------------------------------
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+# Italic's text holds no '*', so every attempt stops at the next '*' (linear). Bold and strike run only up
+# to their last possible closer, links are scanned by hand: before, 10,000 unclosed "**a " took 0.65 s.
 _ITALIC = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
+_BOLD_STARS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_BOLD_UNDERSCORES = re.compile(r"__(?=\S)(.+?)(?<=\S)__")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_LINK = re.compile(r"\[([^\]\n]+)\]\((\S+?)\)")
 _BOLD_MARK = "\x01"
+_INLINE_MARKUP = re.compile(r"[*_~\]]")
+_SPACE = re.compile(r"\s")
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -84,14 +88,76 @@ def mrkdwn_link(url: str, label: str) -> str:
     return f"<{safe_url}|{label.replace('|', '¦')}>"
 
 
+def _links(line: str) -> str:
+    """`[label](url)` as a Slack link, in one pass over one line.
+
+    Same matches as the regex `\\[([^\\]]+)\\]\\((\\S+?)\\)`: the leftmost '[' whose label (up to the next ']')
+    is followed by '(' and a URL of non-spaces up to the first ')'. Every '[' before one ']' shares that ']'
+    and its verdict, and a URL scan that failed at `dead_until` fails again for any later start before it.
+    """
+    out: list[str] = []
+    pos = dead_until = 0
+    while (opened := line.find("[", pos)) != -1:
+        closed = line.find("]", opened + 1)
+        if closed == -1:
+            break
+        url_at = closed + 2
+        link_end = -1
+        if (
+            closed > opened + 1
+            and line.startswith("(", closed + 1)
+            and dead_until <= url_at < len(line)
+            and not line[url_at].isspace()
+        ):
+            stop = _space_or_end(line, url_at + 1)
+            link_end = line.find(")", url_at + 1, stop)
+            dead_until = stop if link_end == -1 else dead_until
+        if link_end == -1:
+            out.append(line[pos : closed + 1])
+            pos = closed + 1
+            continue
+        out.append(line[pos:opened])
+        out.append(mrkdwn_link(line[url_at:link_end], line[opened + 1 : closed]))
+        pos = link_end + 1
+    out.append(line[pos:])
+    return "".join(out)
+
+
+def _space_or_end(line: str, start: int) -> int:
+    space = _SPACE.search(line, start)  # \s is str.isspace(), as in the regex this scan replaces
+    return space.start() if space else len(line)
+
+
+def _pairs(line: str, pattern: re.Pattern[str], mark: str, wrap: str) -> str:
+    """`pattern` (a lazy `mark ... mark` pair) re-wrapped in `wrap`, in time linear in the line.
+
+    The lazy regex alone is quadratic when openers have no closer: each one scans to the end of the line.
+    Past the last possible closer (a mark after a non-space) no opener can match, so the regex runs only up
+    to it; before it every opener finds a closer, and each match consumes what it scanned.
+    """
+    end = line.rfind(mark)
+    while end > 0 and line[end - 1].isspace():
+        end = line.rfind(mark, 0, end)
+    if end <= 0:
+        return line
+    cut = end + len(mark)
+    return pattern.sub(lambda m: wrap + m.group(1) + wrap, line[:cut]) + line[cut:]
+
+
 def _inline(text: str) -> str:
+    if not _INLINE_MARKUP.search(text):
+        return text  # most lines of an answer: nothing to convert, and no per-piece work
     pieces = text.split("`")
     for i in range(0, len(pieces), 2):  # even pieces are outside inline code
-        piece = pieces[i]
-        piece = _LINK.sub(lambda m: mrkdwn_link(m.group(2), m.group(1)), piece)
-        piece = _BOLD.sub(lambda m: _BOLD_MARK + (m.group(1) or m.group(2)) + _BOLD_MARK, piece)
-        piece = _ITALIC.sub(r"_\1_", piece)
-        piece = _STRIKE.sub(r"~\1~", piece)
+        piece = _links(pieces[i]) if "](" in pieces[i] else pieces[i]
+        piece = _pairs(piece, _BOLD_STARS, "**", _BOLD_MARK)
+        # __bold__ only outside **bold**: "**a __b__**" keeps its underscores, as the single regex did.
+        if "__" in piece:
+            outside = piece.split(_BOLD_MARK)
+            outside[::2] = [_pairs(o, _BOLD_UNDERSCORES, "__", _BOLD_MARK) for o in outside[::2]]
+            piece = _BOLD_MARK.join(outside)
+        piece = _ITALIC.sub(r"_\1_", piece) if "*" in piece else piece
+        piece = _pairs(piece, _STRIKE, "~~", "~")
         pieces[i] = piece.replace(_BOLD_MARK, "*")
     return "`".join(pieces)
 
@@ -100,19 +166,21 @@ def markdown_to_mrkdwn(markdown: str) -> str:
     """Convert the Markdown Glean writes into Slack mrkdwn (for section blocks and ephemeral messages)."""
     out: list[str] = []
     in_code = False
-    for line in markdown.split("\n"):
-        if line.lstrip().startswith(_FENCE):
+    # Escaping never touches a newline, a space or a backtick, so it is done once, not once per line; the
+    # cheap tests before each regex keep 100,000 short lines well under 50 ms.
+    for line in escape_mrkdwn(markdown).split("\n"):
+        if "`" in line and line.lstrip().startswith(_FENCE):
             in_code = not in_code
             out.append(_FENCE)  # Slack ignores a language tag after the fence; drop it
             continue
-        escaped = escape_mrkdwn(line)
-        if in_code:
-            out.append(escaped)
+        if in_code or not line:
+            out.append(line)
             continue
-        heading = _HEADING.match(escaped)
+        heading = _HEADING.match(line) if "#" in line else None
         if heading:
             out.append(f"*{_inline(heading.group(1)).strip('*')}*")
             continue
-        escaped = _BULLET.sub(lambda m: f"{m.group(1)}• ", escaped)
-        out.append(_inline(escaped))
+        if line[0] in "-*+" or line[0].isspace():
+            line = _BULLET.sub(lambda m: f"{m.group(1)}• ", line)
+        out.append(_inline(line))
     return "\n".join(out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import httpx
+
 __all__ = ["check_glean_instance", "check_glean_server_url"]
 
 # One DNS label: letters, digits and inner hyphens, at most 63 characters (RFC 1123). Anything else (a '#',
@@ -26,6 +28,12 @@ def check_glean_server_url(value: str) -> str | None:
         return "must not carry a user name or password (the token is sent as a header)"
     if parts.fragment or "#" in value:
         return "must not carry a '#' fragment"
+    try:
+        # httpx parses more strictly than urlsplit (control characters, IDNA), and the socket layer refuses
+        # a host label over 63 characters: refused here, at start-up, instead of failing every question.
+        httpx.Request("GET", value).url.raw_host.decode("ascii").encode("idna")
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        return f"is not a valid URL ({type(exc).__name__}): {value!r}"
     if parts.scheme == "http" and parts.hostname.lower() not in _LOOPBACK_HOSTS:
         # The bearer token would cross the network in clear text.
         return "must be an https URL (plain http only on 127.0.0.1, ::1 or localhost)"

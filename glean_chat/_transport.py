@@ -121,6 +121,10 @@ class Transport:
         while True:
             try:
                 response = self.client.send(self._build(call), stream=True)
+            except (httpx.InvalidURL, UnicodeError) as exc:
+                # Not HTTPErrors: a URL httpx cannot parse (a control character) or a host the socket
+                # layer cannot encode (an IDNA label over 63 characters). Nothing was sent; retrying is futile.
+                raise errors.GleanConfigError(f"Glean URL is not valid: {type(exc).__name__}") from exc
             except httpx.HTTPError as exc:
                 error = _transport_error(exc)
                 not_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)

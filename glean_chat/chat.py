@@ -266,10 +266,19 @@ def _parse(model: type[M], text: str, response: httpx.Response) -> M:
         # streamed line (bench/client_bench.py, "parse long only").
         return model.model_validate_json(text)
     except (ValueError, ValidationError) as exc:
+        # The message names what was wrong, never the reply's text (pydantic quotes the input): tracebacks
+        # end up in RQ's failed-job records. The text itself stays in `.body` for whoever debugs.
         raise errors.GleanResponseError(
-            f"Glean reply from {response.request.url.path} is not a valid {model.__name__}: {exc}",
+            f"Glean reply from {response.request.url.path} is not a valid {model.__name__} ({_why(exc)})",
             status_code=response.status_code,
             body=text[:2000],
             headers=response.headers,
             raw_response=response,
         ) from exc
+
+
+def _why(exc: ValueError) -> str:
+    if isinstance(exc, ValidationError):
+        kinds = sorted({str(error["type"]) for error in exc.errors()})
+        return ", ".join(kinds[:3]) + (", ..." if len(kinds) > 3 else "")
+    return type(exc).__name__

@@ -71,7 +71,14 @@ class GleanDataError(GleanError):
 
 
 class GleanResponseError(GleanError):
-    """A successful status whose body is not the JSON (or NDJSON line) the call documents."""
+    """A successful status whose body is not the JSON (or NDJSON line) the call documents.
+
+    Its text is kept in `.body` but never shown by `str()`: a 2XX body can be answer text or a login page,
+    and a message reaches tracebacks (RQ's failed-job records).
+    """
+
+    def __str__(self) -> str:
+        return self.message if self.status_code is None else f"{self.message} (status {self.status_code})"
 
 
 class GleanTransportError(GleanError):

@@ -118,6 +118,11 @@ def _refuse_clear_text(url: str) -> None:
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or not host:
         raise GleanConfigError(f"server_url must be an https URL, not {url!r}")
+    try:
+        # What httpx and the socket layer will do with it: parse it, and encode its host label by label.
+        httpx.Request("GET", url).url.raw_host.decode("ascii").encode("idna")
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise GleanConfigError(f"server_url is not a valid URL ({type(exc).__name__})") from None
     if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
         raise GleanConfigError(
             "server_url must be https: the token is not sent over plain http except to 127.0.0.1, ::1 or localhost"

@@ -73,6 +73,7 @@ def _apply_fault(service: Service, operation: str, request: Request) -> None:
         time.sleep(delay_s)
     request.queued = fault.status == 202
     request.truncate_after_lines = fault.truncate_after_lines
+    request.garbage_after_lines = fault.garbage_after_lines
 
 
 def _identity(service: Service, request: Request) -> Identity:

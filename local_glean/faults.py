@@ -1,4 +1,4 @@
-"""Fault injection for tests: make the next N calls of an operation fail, queue (202), stall or break off."""
+"""Fault injection for tests: make the next N calls of an operation fail, queue (202), stall, break off or garble."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ OPERATIONS = frozenset(
     }
 )
 MAX_DELAY_MS = 600_000
+GARBAGE_LINE = b"<html><body>502 Bad Gateway: GARBAGE-CANARY upstream reply</body></html>\n"
+"""What `garbage_after_lines` sends: a proxy's error page, not JSON (tests look for its canary word)."""
 MAX_COUNT = 10_000
 
 
@@ -35,6 +37,7 @@ class Fault:
     retry_after_s: int | None = None  # sent as Retry-After with a failure
     delay_ms: int = 0  # wait this long before answering (counts against the request's timeoutMillis)
     truncate_after_lines: int | None = None  # streamed chat only: cut the connection after N NDJSON lines
+    garbage_after_lines: int | None = None  # streamed chat only: after N lines, one that is not JSON
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -62,6 +65,7 @@ def parse_fault(body: Any) -> Fault:
         "retry_after_s",
         "delay_ms",
         "truncate_after_lines",
+        "garbage_after_lines",
     }
     if unknown:
         raise ValueError(f"unknown keys: {', '.join(sorted(unknown))}")
@@ -76,6 +80,9 @@ def parse_fault(body: Any) -> Fault:
     truncate = _int(body, "truncate_after_lines", None, 0, 100_000)
     if truncate is not None and operation != "chat":
         raise ValueError("'truncate_after_lines' only applies to 'chat'")
+    garbage = _int(body, "garbage_after_lines", None, 0, 100_000)
+    if garbage is not None and operation != "chat":
+        raise ValueError("'garbage_after_lines' only applies to 'chat'")
     fault = Fault(
         operation=operation,
         status=status,
@@ -83,9 +90,12 @@ def parse_fault(body: Any) -> Fault:
         retry_after_s=_int(body, "retry_after_s", None, 0, 86_400),
         delay_ms=_int(body, "delay_ms", 0, 0, MAX_DELAY_MS) or 0,
         truncate_after_lines=truncate,
+        garbage_after_lines=garbage,
     )
-    if fault.status is None and not fault.delay_ms and fault.truncate_after_lines is None:
-        raise ValueError("nothing to inject: give 'status', 'delay_ms' or 'truncate_after_lines'")
+    if fault.status is None and not fault.delay_ms and truncate is None and garbage is None:
+        raise ValueError(
+            "nothing to inject: give 'status', 'delay_ms', 'truncate_after_lines' or 'garbage_after_lines'"
+        )
     return fault
 
 

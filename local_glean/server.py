@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .app import API_PREFIX, dispatch
 from .config import LocalGleanConfig
+from .faults import GARBAGE_LINE
 from .service import Service
 from .wire import TEXT_TYPE, ApiError, Request, Response
 
@@ -156,6 +157,9 @@ class _Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
+                if number == request.garbage_after_lines:
+                    # Injected fault: a line a proxy or a broken server might send, then the stream goes on.
+                    chunk = GARBAGE_LINE + chunk
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
                 self.wfile.flush()
                 if observer is not None:

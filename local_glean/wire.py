@@ -29,6 +29,7 @@ class Request:
     delay_s: float = 0.0
     queued: bool = False  # a 202 fault: chat answers "queued" instead of the turn
     truncate_after_lines: int | None = None
+    garbage_after_lines: int | None = None  # a fault: one line that is not JSON after this many
 
     @property
     def content_type(self) -> str:

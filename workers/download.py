@@ -27,7 +27,8 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 
 
 class DownloadRefused(Exception):
-    """The file was not downloaded. `kind`: wrong_host | too_large | login_page | slack_refused | network."""
+    """The file was not downloaded. `kind`: wrong_host | bad_url | too_large | login_page | slack_refused |
+    network."""
 
     def __init__(self, kind: str, detail: str) -> None:
         super().__init__(f"{kind}: {detail}")
@@ -76,6 +77,10 @@ def download_slack_file(
                 return _save(response, dest, max_bytes, declared_html, declared_size)
         except httpx.HTTPError as exc:
             raise DownloadRefused("network", type(exc).__name__) from exc
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            # httpx parses more strictly than urlsplit: a control character, a bad IDNA label or an
+            # over-long URL (in the file's link or a redirect) is not an HTTPError and would crash the job.
+            raise DownloadRefused("bad_url", type(exc).__name__) from exc
     raise DownloadRefused("slack_refused", f"more than {MAX_REDIRECTS} redirects")
 
 

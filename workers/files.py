@@ -48,7 +48,7 @@ class FileOutcome:
     name: str
     ok: bool
     kind: str
-    """added | processing | unsupported | too_large | wrong_host | login_page | slack_refused | network |
+    """added | processing | unsupported | too_large | wrong_host | bad_url | login_page | slack_refused | network |
     glean_failed | glean_error: a stable label for logs."""
     text: str
     """What the person is told (mrkdwn)."""
@@ -68,6 +68,8 @@ def _refusal(name: str, exc: DownloadRefused, limit: int) -> FileOutcome:
     texts = {
         "wrong_host": f"I didn't fetch {label}: its download link is not on Slack's own file servers, and I "
         "only send my Slack credentials to Slack.",
+        "bad_url": f"I couldn't add {label}: Slack gave me a download link that is not a valid URL. "
+        "Please share the file again.",
         "too_large": f"I couldn't add {label}: it is larger than my {_megabytes(limit)} limit.",
         "login_page": f"I couldn't add {label}: Slack showed a sign-in page instead of the file, so I'm missing "
         "the `files:read` permission. An admin needs to add it to the app and reinstall it.",

@@ -49,6 +49,11 @@ def post_response(
     except httpx.HTTPError as exc:
         log_event(log, "response_url_failed", logging.ERROR, error=type(exc).__name__)
         return False
+    except (httpx.InvalidURL, UnicodeError):
+        # On a Slack host, yet httpx cannot use it (a control character, a bad IDNA label): refused, as an
+        # off-Slack URL is, rather than crashing the command's job (no HTTPError to catch).
+        log_event(log, "response_url_refused", logging.ERROR, reason="not a valid URL")
+        return False
     if reply.status_code != 200:
         log_event(log, "response_url_failed", logging.ERROR, status=reply.status_code)
         return False

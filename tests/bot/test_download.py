@@ -152,3 +152,21 @@ def test_a_network_failure_is_reported() -> None:
     with pytest.raises(DownloadRefused) as refused:
         _get(client)
     assert refused.value.kind == "network"
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        pytest.param(FILE_URL.replace("report", "re\x00port"), None, id="control character"),
+        pytest.param("https://xn--.slack.com/files-pri/T1-F1/report.pdf", None, id="bad IDNA label"),
+        pytest.param(FILE_URL + "?" + "a" * 70_000, None, id="too long"),
+        pytest.param(FILE_URL, "https://xn--.slack.com/report.pdf", id="redirect to a bad URL"),
+    ],
+)
+def test_an_invalid_url_is_refused_not_a_crash(url: str, location: str | None) -> None:
+    # httpx raised InvalidURL / UnicodeError here, which is no HTTPError: the upload job crashed.
+    client, seen = _client(lambda r: httpx.Response(302, headers={"location": location or FILE_URL}))
+    with pytest.raises(DownloadRefused) as refused:
+        _get(client, url)
+    assert refused.value.kind == "bad_url"
+    assert len(seen.requests) == (1 if location else 0)

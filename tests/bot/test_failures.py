@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import zlib
 from collections.abc import Callable
 
 import httpx
 import pytest
+import redis
 
+from core.failures import command_problem, describe
+from glean_chat.errors import GleanConfigError
 from tests.harness import ACT_AS, Bot
 
 QUESTION = "What are the company holidays in 2025?"
@@ -82,6 +87,32 @@ def test_a_stream_broken_before_any_text_is_retried(bot: Bot) -> None:
     assert "Sources" in str(reply["blocks"])
 
 
+@pytest.mark.parametrize("after_lines", [0, 30], ids=["before any text", "midway"])
+def test_a_garbled_stream_line_is_explained_and_its_text_kept_out_of_logs_and_redis(
+    bot: Bot, after_lines: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    # local_glean sends a proxy's error page as one NDJSON line: the asker is told Glean's reply was
+    # unreadable (not "error 200, try rephrasing"), and neither the logs nor RQ's records hold its text.
+    bot.glean_fault("chat", garbage_after_lines=after_lines)
+    question = bot.ask(QUESTION)
+    bot.work()
+    replies = bot.replies(question["ts"])
+    assert len(replies) == 1
+    assert "Glean sent a reply I couldn't read" in replies[0]["text"]
+    assert "error 200" not in replies[0]["text"]
+    canary = "GARBAGE-CANARY"
+    for record in caplog.records:
+        assert canary not in record.getMessage()
+        assert record.exc_info is None or canary not in str(record.exc_info[1])
+    connection = redis.Redis.from_url(bot.settings.redis_url)
+    for key in connection.scan_iter(count=1_000):
+        if connection.type(key) == b"hash":
+            for value in connection.hgetall(key).values():  # RQ stores a traceback zlib-compressed
+                with contextlib.suppress(zlib.error):
+                    value = zlib.decompress(value)
+                assert canary.encode() not in value, key
+
+
 def test_a_crashing_job_tells_the_asker_once(make_bot: Callable[..., Bot]) -> None:
     bot = make_bot(GLEANBOT_STREAMING="false")
     bot.sandbox.fail_next("chat.postMessage", error="fatal_error", count=2)  # both attempts crash
@@ -119,3 +150,11 @@ def test_slack_rate_limits_are_waited_out(bot: Bot) -> None:
     starts = bot.sandbox.calls("chat.startStream")
     assert [c.status for c in starts] == [429, 200]
     assert starts[1].at - starts[0].at >= 1.0  # Retry-After honoured
+
+
+def test_a_glean_url_the_client_refuses_is_named_to_the_asker() -> None:
+    # The client's own refusal (nothing was sent) read "Glean couldn't handle this question (error None)".
+    failure = describe(GleanConfigError("server_url is not a valid URL (InvalidURL)"))
+    assert failure.kind == "glean_misconfigured" and not failure.retryable
+    assert "not a valid URL" in failure.message and "error None" not in failure.message
+    assert "not a valid URL" in command_problem(GleanConfigError("x"))

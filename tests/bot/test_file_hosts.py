@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.file_hosts import slack_host_refusal, token_may_go_to
+from workers.respond import post_response
 
 SLACK_API = "https://slack.com/api/"
 LOOPBACK_API = "http://127.0.0.1:4567/api/"
@@ -57,3 +58,11 @@ def test_loopback_slack_is_allowed_only_at_its_own_origin() -> None:
     assert not token_may_go_to("http://localhost:4567/files/a.txt", LOOPBACK_API)  # another name
     # A non-loopback API URL that is not Slack never widens the set (settings refuse it anyway).
     assert not token_may_go_to("http://10.0.0.5:80/a.txt", "http://10.0.0.5:80/api/")
+
+
+def test_a_response_url_httpx_cannot_use_is_refused_not_a_crash(caplog: pytest.LogCaptureFixture) -> None:
+    # On a Slack host, so the host rule passes; httpx then raised InvalidURL (no HTTPError) in the job.
+    assert not post_response(
+        "https://hooks.slack.com/commands/T1/\x7f/x", "https://slack.com/api/", text="hi"
+    )
+    assert any(getattr(r, "event", "") == "response_url_refused" for r in caplog.records)

@@ -276,6 +276,28 @@ def test_a_file_slack_refuses_to_serve_is_explained(bot: Bot) -> None:
     assert "Slack refused the download (HTTP 404)" in note["text"]
 
 
+def test_a_file_link_that_is_not_a_valid_url_is_explained_not_a_crash(bot: Bot) -> None:
+    # A control character in the link passes the host check but httpx refuses to parse it (InvalidURL,
+    # which is no HTTPError): the upload job crashed and the asker heard "Something went wrong".
+    real = bot.sandbox.create_file("U_ALICE", "zorblax-plan.md", PLAN, "text/markdown")
+    broken = {
+        **real,
+        "id": "F_BROKEN",
+        "url_private_download": real["url_private_download"].replace("zorblax", "zor\x7fblax"),
+    }
+    event = _forged_file_reply(bot, "When is the Zorblax launch?", broken)
+    bot.sandbox.deliver(event)
+    bot.wait_outcomes(event["ts"])
+    bot.work()
+    _first_answer, note, answer = bot.replies(event["thread_ts"])
+    assert (
+        "I couldn't add *zorblax-plan.md*: Slack gave me a download link that is not a valid URL"
+        in note["text"]
+    )
+    assert "Something went wrong" not in note["text"] + answer["text"]
+    assert answer["text"]  # the question is still answered, without the file
+
+
 def test_glean_failing_a_file_is_explained_with_its_reason(bot: Bot) -> None:
     shared = bot.sandbox.upload_file(
         "U_ALICE",

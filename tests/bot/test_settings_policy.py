@@ -63,6 +63,15 @@ def test_defaults_and_values() -> None:
             {"GLEAN_SERVER_URL": "https://u:p@glean.example"}, "GLEAN_SERVER_URL", id="glean-userinfo"
         ),
         pytest.param({"GLEAN_SERVER_URL": "ftp://glean.example"}, "GLEAN_SERVER_URL", id="glean-scheme"),
+        pytest.param(
+            {"GLEAN_SERVER_URL": "https://glean.example/\x7f"}, "GLEAN_SERVER_URL", id="glean-control"
+        ),
+        pytest.param({"GLEAN_SERVER_URL": "https://xn--.glean.example"}, "GLEAN_SERVER_URL", id="glean-idna"),
+        pytest.param(
+            {"GLEAN_SERVER_URL": "https://" + "a" * 64 + ".example"},
+            "GLEAN_SERVER_URL",
+            id="glean-long-label",
+        ),
         pytest.param({"GLEAN_API_TOKEN": ""}, "GLEAN_API_TOKEN", id="no-token"),
         pytest.param({"SLACK_API_URL": "https://evil.example/api/"}, "SLACK_API_URL", id="token-elsewhere"),
         pytest.param({"SLACK_API_URL": "http://slack.com/api/"}, "SLACK_API_URL", id="plain-http"),

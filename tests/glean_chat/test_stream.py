@@ -156,6 +156,25 @@ def test_a_bad_line_is_a_response_error(server: ScriptedServer, glean: Glean) ->
         next(stream)
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [b"<html>SECRET-CANARY login page</html>\n", b'{"messages": "SECRET-CANARY", "chatId": 7}\n'],
+    ids=["not json", "json that is not a ChatResponse"],
+)
+def test_a_bad_line_never_carries_its_text_in_the_message(
+    server: ScriptedServer, glean: Glean, bad: bytes
+) -> None:
+    # The message reaches tracebacks and RQ's failed-job records; the reply's text stays in `.body` only.
+    server.queue(Reply(body=[line(content("ok")), bad], content_type="text/plain"))
+    stream = glean.client.chat.start_stream(messages=[{"fragments": [{"text": "q"}]}])
+    next(stream)
+    with pytest.raises(errors.GleanResponseError) as info:
+        next(stream)
+    assert "ChatResponse" in str(info.value)
+    assert "SECRET-CANARY" not in str(info.value) and "SECRET-CANARY" not in repr(info.value.args)
+    assert "SECRET-CANARY" in info.value.body
+
+
 def test_stream_with_wrong_content_type_is_refused(server: ScriptedServer, glean: Glean) -> None:
     server.queue(Reply(body=b"<html>login</html>", content_type="text/html"))
     with pytest.raises(errors.GleanError, match="Unexpected content type 'text/html'") as info:

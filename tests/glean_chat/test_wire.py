@@ -275,6 +275,22 @@ def test_token_never_goes_in_clear_text_or_to_another_host(kwargs: dict[str, str
     assert "secret-token" not in str(info.value)
 
 
+_INVALID_URLS = [
+    pytest.param("https://glean.example/\x7f", id="control character"),
+    pytest.param("https://glean.example\u3000x", id="ideographic space in the host"),
+    pytest.param("https://xn--.glean.example", id="bad IDNA label"),
+    pytest.param("https://" + "a" * 64 + ".glean.example", id="label over 63 characters"),
+]
+
+
+@pytest.mark.parametrize("url", _INVALID_URLS)
+def test_a_server_url_httpx_cannot_use_is_refused_when_the_client_is_made(url: str) -> None:
+    # urlsplit accepts these; httpx (InvalidURL, IDNAError) or the socket layer (UnicodeError) raised them
+    # at the first call instead, as errors that are no GleanError.
+    with pytest.raises(GleanConfigError, match="not a valid URL"):
+        Glean(bearer_auth="secret-token", server_url=url)
+
+
 def test_plain_http_is_allowed_on_loopback_only() -> None:
     for url in ("http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9", "https://glean.example"):
         Glean(bearer_auth="t", server_url=url).close()
