@@ -33,7 +33,7 @@ DEV_SET = Path(__file__).resolve().parent / "retrieval_sets" / "dev.jsonl"
 L2 = 0.1  # ridge penalty on the standardised weights: a dev set of ~140 questions overfits easily
 STEPS = 4000
 LEARNING_RATE = 0.5
-CUTOFFS = (-2.0, -1.5, -1.25, -1.0, -0.75, -0.5, -0.25, 0.0, 0.25, 0.5, 1.0)
+CUTOFFS = tuple(c / 8 for c in range(-16, 9))  # -2 to 1, by 0.125
 
 
 def collect() -> list[tuple[dict[str, object], Evidence | None, str]]:
