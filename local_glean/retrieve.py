@@ -227,6 +227,7 @@ def _retrieve(
         idf,
         index.frequency(own[0])[1],
         _support(coverage, dense),
+        rarity,
     )
     if floor and not relevant(evidence):
         return replace(nothing, evidence=evidence)
