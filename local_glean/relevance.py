@@ -97,6 +97,6 @@ def evidence_of(
     by_words = max(rows, key=lambda r: (lexical.get(r, 0.0), -r))
     by_meaning = max(rows, key=lambda r: (dense.get(r, 0.0), -r))
     agree = 1.0 if rows[by_words].key == rows[by_meaning].key else 0.0
-    rivals = [d for r, d in dense.items() if r in rows and rows[r].key != lead_key]
+    rivals = [dense.get(r, 0.0) for r in rows if rows[r].key != lead_key]
     apart = dense.get(lead, 0.0) - max(rivals, default=0.0)
     return Evidence(rarity, uncovered, margin, agree, support, apart, semantic=True)
