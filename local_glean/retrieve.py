@@ -217,12 +217,17 @@ def _retrieve(
     if top <= 0:
         return nothing
     idf = {t: index.idf(t) for t in own}
+    # A follow-up ("and for contractors?") is judged as asked in its chat: read with the earlier turns'
+    # words, or the meaning of the new words alone would point the floor at another document.
+    in_chat = dense
+    if terms and context and dense:
+        in_chat = corpus.similarities(f"{question} ({' '.join(context)})", own) or dense
     evidence = evidence_of(
         ranked[0],
         rows,
         scores,
         lexical,
-        dense,
+        in_chat,
         covers,
         idf,
         index.frequency(own[0])[1],
