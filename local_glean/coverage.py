@@ -17,6 +17,7 @@ from .query import words_of
 
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
+MIN_PREFIX_CHARS = 3  # a stem this long also covers the words it begins ("reimburs" -> "reimbursement")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -26,6 +27,13 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)].rstrip("e")
     return word.rstrip("e") if len(word) > 3 else word
+
+
+def _covers(part: str, present: set[str]) -> bool:
+    """Whether the stem `part` is among the sentence's stems, or begins one of them."""
+    if part in present:
+        return True
+    return len(part) >= MIN_PREFIX_CHARS and any(w.startswith(part) for w in present)
 
 
 def best_sentence_coverage(
@@ -46,7 +54,7 @@ def best_sentence_coverage(
         present = frame | {stem(w) for w in words_of(sentence)}
         covered = 0.0
         for term, options in wanted.items():
-            shares = [share for parts, share in options if all(p in present for p in parts)]
+            shares = [share for parts, share in options if all(_covers(p, present) for p in parts)]
             covered += rarity[term] * max(shares, default=0.0)
         best = max(best, covered / total)
     return best

@@ -3,7 +3,7 @@
 Hybrid, like a search engine: bm25 over every content word of the question (any of them may be missing),
 plus document words close in meaning to a question word ("trip" also searches "travel"), plus the cosine
 of passage and question vectors (semantic.py), fused into one score. A relevance floor keeps the honest
-"nothing found": the best passage must cover enough of what the question is about.
+"nothing found" when the evidence says the best passage is not about what was asked (relevance.py).
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .contextual import answering
 from .coverage import best_sentence_coverage
 from .embed import shared_embedder
 from .index import FILE_PREFIX, Index, PassageRow
 from .query import COMPOUNDS, is_noise, question_words, terms_of
+from .relevance import Evidence, evidence_of, relevant
 from .semantic import Corpus, corpus_for
 
 CONTEXT_WEIGHT = 0.5  # a term from an earlier turn counts half as much as one from the new question
@@ -25,9 +26,6 @@ CONTINUITY_BOOST = 0.25  # share of the top score added to passages of documents
 UPLOAD_BOOST = 0.5  # share of the top score added to passages of files the user attached to this question
 RELATIVE_CUTOFF = 0.55  # passages scoring below this share of the best one are not used
 EXPANSION_WEIGHT = 0.6  # an expansion's bm25 counts this much, times its similarity, of the word's own
-# The best passage must contain at least this share of the question's words (weighted by rarity; a
-# neighbour word counts by its similarity), or the question is about something the documents do not cover.
-MIN_COVERAGE = 0.65
 COVERAGE_FOR_MEANING = 0.5  # how much coverage a passage's closeness in meaning (0 to 1) stands in for
 COMMON_UNKNOWN = 0.5  # an everyday word the documents never use ("happens") says less than a rare one
 SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
@@ -56,6 +54,7 @@ class Retrieval:
     terms: tuple[str, ...]
     context_terms: tuple[str, ...]
     hits: tuple[Hit, ...]  # best first (document order for an overview); empty when nothing matched
+    evidence: Evidence | None = None  # what the relevance floor decided on; None when nothing matched
 
 
 def _known_spelling(index: Index, corpus: Corpus, term: str) -> str | None:
@@ -74,10 +73,9 @@ def _known_spelling(index: Index, corpus: Corpus, term: str) -> str | None:
     return None if is_noise(fixed) else fixed  # "wher" -> "where": small talk after all
 
 
-def _relevant(coverage: dict[int, float], dense: dict[int, float]) -> bool:
-    """Whether some passage is about what the question is about: enough of its words, or of its meaning."""
-    best = max(coverage[r] + COVERAGE_FOR_MEANING * dense.get(r, 0.0) for r in coverage)
-    return best >= MIN_COVERAGE
+def _support(coverage: dict[int, float], dense: dict[int, float]) -> float:
+    """How much some passage is about what the question is about: its share of the words, or the meaning."""
+    return max(coverage[r] + COVERAGE_FOR_MEANING * dense.get(r, 0.0) for r in coverage)
 
 
 def build_query(question: str, earlier_questions: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -109,17 +107,27 @@ def retrieve(
     cited_keys: Iterable[str] = (),
     allowed_doc: re.Pattern[str] | None = None,
     semantic: bool = True,
+    floor: bool = True,
 ) -> Retrieval:
     """Find the passages that best answer `question`.
 
     `file_ids`: uploads the asker may use (their own, named in this chat); `attached_file_ids`: those
     attached to this very question, which get a boost. `cited_keys`: documents earlier answers in the chat
     cited; a follow-up is likely about them. `allowed_doc`: when set, only docs whose relative path matches.
-    `semantic`: use the embedding model (when it loads) besides keywords.
+    `semantic`: use the embedding model (when it loads) besides keywords. `floor`: False answers even
+    what the relevance floor would refuse (bench/relevance_fit.py fits the floor on those answers).
     """
     with answering():
         return _retrieve(
-            index, question, earlier_questions, file_ids, attached_file_ids, cited_keys, allowed_doc, semantic
+            index,
+            question,
+            earlier_questions,
+            file_ids,
+            attached_file_ids,
+            cited_keys,
+            allowed_doc,
+            semantic,
+            floor,
         )
 
 
@@ -132,6 +140,7 @@ def _retrieve(
     cited_keys: Iterable[str],
     allowed_doc: re.Pattern[str] | None,
     semantic: bool,
+    floor: bool,
 ) -> Retrieval:
     corpus = corpus_for(index, index.generation, shared_embedder() if semantic else None)
     raw_terms, raw_context = build_query(question, earlier_questions)
@@ -205,8 +214,28 @@ def _retrieve(
         scores[rowid] = lexical_part + DENSE_WEIGHT * dense.get(rowid, 0.0)
     ranked = sorted(rows, key=lambda r: (-scores[r], r))
     top = scores[ranked[0]]
-    if top <= 0 or not _relevant(coverage, dense):
+    if top <= 0:
         return nothing
+    idf = {t: index.idf(t) for t in own}
+    # A follow-up ("and for contractors?") is judged as asked in its chat: read with the earlier turns'
+    # words, or the meaning of the new words alone would point the floor at another document.
+    in_chat = dense
+    if terms and context and dense:
+        in_chat = corpus.similarities(f"{question} ({' '.join(context)})", own) or dense
+    evidence = evidence_of(
+        ranked[0],
+        rows,
+        scores,
+        lexical,
+        in_chat,
+        covers,
+        idf,
+        index.frequency(own[0])[1],
+        _support(coverage, dense),
+        rarity,
+    )
+    if floor and not relevant(evidence):
+        return replace(nothing, evidence=evidence)
     cited = set(cited_keys)
     attached = {FILE_PREFIX + f for f in attached_file_ids}
     for rowid, row in rows.items():
@@ -228,9 +257,13 @@ def _retrieve(
         best_key = rows[titled[0]].key
         opening = index.document_passages(best_key)[:MAX_PASSAGES]
         return Retrieval(
-            searched, tuple(terms), tuple(context), tuple(hit(p, scores[titled[0]]) for p in opening)
+            searched,
+            tuple(terms),
+            tuple(context),
+            tuple(hit(p, scores[titled[0]]) for p in opening),
+            evidence,
         )
 
     best = scores[ranked[0]]
     hits = [hit(rows[r], scores[r]) for r in ranked if scores[r] >= RELATIVE_CUTOFF * best][:MAX_PASSAGES]
-    return Retrieval(searched, tuple(terms), tuple(context), tuple(hits))
+    return Retrieval(searched, tuple(terms), tuple(context), tuple(hits), evidence)

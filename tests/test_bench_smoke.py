@@ -26,6 +26,7 @@ BENCHES = [
         "bench.retrieval_eval",
         ["document accuracy:", "fact accuracy:", "out-of-corpus refused:", "index build,", "answer p95"],
     ),
+    ("bench.relevance_fit", ["BIAS =", "W_SUPPORT =", "+0.00:"]),
 ]
 _NUMBER = re.compile(r"\d")
 

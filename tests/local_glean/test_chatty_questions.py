@@ -54,6 +54,43 @@ def test_out_of_corpus_question_is_refused_without_a_citation(
     assert cited_titles(reply) == []
 
 
+# Handbook words in another sense (issue 12): the security policy says "policy" and talks of colleagues,
+# the travel policy of booking and offices, the benefits guide of joining; none of them answers these. Each
+# comes with a paraphrase that has as few of its document's words, which must still be answered.
+@pytest.mark.parametrize(
+    ("outside", "paraphrase", "title", "fact"),
+    [
+        (
+            "do we have a policy on dating coworkers",
+            "do sick days come out of my vacation",
+            "Paid Time Off (PTO) Policy",
+            "separate from vacation",
+        ),
+        (
+            "how do i book a meeting room in the boston office",
+            "can I move to another country and keep my job",
+            "Remote and Hybrid Work Guidelines",
+            "20 working days",
+        ),
+        (
+            "how soon do my stock options vest after i join",
+            "how many counselling sessions are free",
+            "Benefits Guide",
+            "12 sessions",
+        ),
+    ],
+)
+def test_borrowed_handbook_words_are_refused_and_a_paraphrase_is_not(
+    server: LocalGlean, user: str, outside: str, paraphrase: str, title: str, fact: str
+) -> None:
+    refused = ask_chat(server, user, outside)
+    assert "couldn't find anything" in answer_text(refused)
+    assert cited_titles(refused) == []
+    answered = ask_chat(server, user, paraphrase)
+    assert cited_titles(answered)[0] == title
+    assert fact in answer_text(answered)
+
+
 def test_searching_update_shows_the_question_without_its_small_talk(server: LocalGlean, user: str) -> None:
     reply = ask_chat(server, user, "quick question - where do I find the vpn setup guide")
     searched = reply["messages"][0]["fragments"][1]["querySuggestion"]["query"]
