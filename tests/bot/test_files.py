@@ -261,35 +261,29 @@ def test_a_login_page_instead_of_the_file_is_refused(glean: LocalGlean, redis_ur
             bot.stop()
 
 
-def test_a_file_slack_refuses_to_serve_is_explained(bot: Bot) -> None:
+def _shared_with_link(bot: Bot, file_id: str, spoil: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A reply sharing the plan whose download link has "zorblax" replaced by `spoil`: (note, answer)."""
     real = bot.sandbox.create_file("U_ALICE", "zorblax-plan.md", PLAN, "text/markdown")
-    gone = {
-        **real,
-        "id": "F_GONE",
-        "url_private_download": real["url_private_download"].replace("zorblax", "deleted"),
-    }
-    event = _forged_file_reply(bot, "When is the Zorblax launch?", gone)
+    link = real["url_private_download"].replace("zorblax", spoil)
+    event = _forged_file_reply(
+        bot, "When is the Zorblax launch?", {**real, "id": file_id, "url_private_download": link}
+    )
     bot.sandbox.deliver(event)
     bot.wait_outcomes(event["ts"])
     bot.work()
-    _first_answer, note, _answer = bot.replies(event["thread_ts"])
+    _first_answer, note, answer = bot.replies(event["thread_ts"])
+    return note, answer
+
+
+def test_a_file_slack_refuses_to_serve_is_explained(bot: Bot) -> None:
+    note, _answer = _shared_with_link(bot, "F_GONE", "deleted")
     assert "Slack refused the download (HTTP 404)" in note["text"]
 
 
 def test_a_file_link_that_is_not_a_valid_url_is_explained_not_a_crash(bot: Bot) -> None:
     # A control character in the link passes the host check but httpx refuses to parse it (InvalidURL,
     # which is no HTTPError): the upload job crashed and the asker heard "Something went wrong".
-    real = bot.sandbox.create_file("U_ALICE", "zorblax-plan.md", PLAN, "text/markdown")
-    broken = {
-        **real,
-        "id": "F_BROKEN",
-        "url_private_download": real["url_private_download"].replace("zorblax", "zor\x7fblax"),
-    }
-    event = _forged_file_reply(bot, "When is the Zorblax launch?", broken)
-    bot.sandbox.deliver(event)
-    bot.wait_outcomes(event["ts"])
-    bot.work()
-    _first_answer, note, answer = bot.replies(event["thread_ts"])
+    note, answer = _shared_with_link(bot, "F_BROKEN", "zor\x7fblax")
     assert (
         "I couldn't add *zorblax-plan.md*: Slack gave me a download link that is not a valid URL"
         in note["text"]
