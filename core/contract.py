@@ -87,6 +87,8 @@ class AnswerJob(BaseModel):
     """... written over with the answer (its chat.update token was taken with it)."""
     response_url: str | None = None
     """`/glean ask`: the answer goes to this response_url (privately), not into a thread."""
+    thread_context: bool = False
+    """Asked mid-thread in a thread the bot had not answered: Glean gets the thread's earlier messages too."""
 
     @property
     def chat_user(self) -> str | None:

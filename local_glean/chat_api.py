@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -70,6 +71,16 @@ def _attached_files(service: Service, message: ChatMessage, who: Identity) -> li
     return ids
 
 
+def _quoted_and_asked(text: str) -> tuple[list[str], str]:
+    """(what came before, what is asked): the last paragraph that reads as a question, when paragraphs
+    precede it; else ([], the whole text)."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    for at in range(len(paragraphs) - 1, 0, -1):
+        if paragraphs[at].endswith("?") or detect(paragraphs[at]).is_question:
+            return paragraphs[:at], "\n\n".join(paragraphs[at:])
+    return [], text
+
+
 def handle_chat(service: Service, request: Request, who: Identity) -> Response:
     body = parse_model(request, ChatRequest)
     deadline = Deadline(request, body.timeout_millis)
@@ -85,6 +96,12 @@ def handle_chat(service: Service, request: Request, who: Identity) -> Response:
     context = chat_context(chat, lambda f: _usable(service, f, who)) if chat is not None else TurnContext()
     # History sent inline (no chatId): the other USER messages, oldest first.
     context.earlier_questions += [_text(m) for m in reversed(users[1:])]
+    # A message that quotes a discussion before its question (a Slack thread, a pasted email): what is asked
+    # is its last paragraph, read with the rest as the conversation so far, as a person reading it would.
+    quoted, asked = _quoted_and_asked(question)
+    if quoted:
+        context.earlier_questions += quoted
+        question = asked
     context.attached_file_ids = _attached_files(service, current, who)
     context.file_ids += [f for f in context.attached_file_ids if f not in context.file_ids]
 

@@ -27,6 +27,7 @@ from workers.cleanup import clear_working_later
 from workers.notify import notify_failure
 from workers.partial import delivered_before, discard_parts, drop_abandoned_chat
 from workers.runtime import current
+from workers.thread_context import with_thread_context
 from workers.writers import choose_writer
 
 __all__ = ["answer_question"]
@@ -128,6 +129,8 @@ def _run(
         files_user=job.files_user,
     )
     file_ids = store.thread_files(job.team_id, job.channel_id, job.thread_ts, job.files_user)
+    # The first question of this chat in a thread of people's discussion carries that discussion.
+    text = with_thread_context(client, job) if job.thread_context and chat_id is None else job.question
     share_id = uuid.uuid4().hex
     writer = choose_writer(
         job,
@@ -146,7 +149,7 @@ def _run(
             messages=[
                 {
                     "author": "USER",
-                    "fragments": [{"text": job.question}],
+                    "fragments": [{"text": text}],
                     # Every file forwarded into this thread, on every question (Glean's uploadedFileIds).
                     "uploaded_file_ids": file_ids or None,
                 }

@@ -13,9 +13,9 @@ from rq import Queue
 from slack_sdk import WebClient
 
 from bot.decide import Decider
-from bot.inbound import slack_to_plain
 from bot.intake.incoming import Incoming
 from core.contract import AnswerJob, FilesJob, enqueue_answer, enqueue_files
+from core.inbound import slack_to_plain
 from core.members import Home, stranger_refusal
 from core.notices import NOTICE_EMPTY, NOTICE_EXTERNAL, NOTICE_NO_EMAIL, NOTICE_OFF
 from core.policy import ChannelRule
@@ -197,6 +197,8 @@ def enqueue(asking: Asking, deps: IntakeDeps) -> str | None:
         status=working.kind == "status",
         placeholder_ts=working.placeholder_ts,
         placeholder_adopt=working.adopt,
+        # Addressed in a thread the bot has not answered: the question is about the discussion above it.
+        thread_context=msg.is_thread_reply and asking.addressed and not asking.followup,
     )
     question = bool(asking.question)
     try:

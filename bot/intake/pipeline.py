@@ -15,9 +15,9 @@ from rq import Queue
 from slack_sdk import WebClient
 
 from bot.decide import Decider
-from bot.inbound import slack_to_plain
 from bot.intake.gates import GATES, Asking, Gate, IntakeDeps, run_gates
 from bot.intake.incoming import Incoming
+from core.inbound import slack_to_plain
 from core.logs import log_event
 from core.members import Home
 from core.notices import NOTICE_QUEUE_DOWN

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-from bot.inbound import slack_to_plain
 from bot.prefilter import prefilter
 from core.blocks import Source, private_answer_messages, public_answer_messages
+from core.inbound import slack_to_plain
 from core.mrkdwn import MARKDOWN_PART_MAX_CHARS, SECTION_TEXT_MAX_CHARS, markdown_to_mrkdwn, split_text
 
 SOURCES = [Source(1, "Holiday calendar", "https://docs.example/h?a=1&b=2"), Source(2, "PTO | policy", None)]

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.inbound import slack_to_plain
 from bot.prefilter import prefilter
 from core.blocks import Source, link_citations, preview, private_answer_messages, public_answer_messages
+from core.inbound import slack_to_plain
 from core.mrkdwn import markdown_to_mrkdwn, split_text
 from questions.classifier import detect
 
