@@ -6,6 +6,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from rq import get_current_job
@@ -20,12 +21,12 @@ from core.logs import log_event
 from core.settings import Settings
 from core.slack_budget import SlackBudget
 from core.store import Store
-from glean_chat import Glean
+from glean_chat import Glean, models
 from glean_chat.answer import Answer, AnswerBuilder
 from glean_chat.errors import GleanError
 from workers.cleanup import clear_working_later
 from workers.notify import notify_failure
-from workers.partial import delivered_before, discard_parts, drop_abandoned_chat
+from workers.partial import delivered_before, discard_parts, drop_abandoned_chat, saved_answer
 from workers.runtime import current
 from workers.thread_context import with_thread_context
 from workers.writers import choose_writer
@@ -66,10 +67,12 @@ def answer_question(payload: dict[str, Any]) -> str:
     discard_parts(client, store, job, state)
     started = time.monotonic()
     with runtime.glean() as glean:
-        drop_abandoned_chat(glean, store, job, state)
+        replay = saved_answer(glean, job, state)  # an earlier attempt's question, answered and saved
+        if replay is None:
+            drop_abandoned_chat(glean, store, job, state)
         try:
             try:
-                answer = _run(glean, client, store, job, settings)
+                answer = _run(glean, client, store, job, settings, replay=replay)
             except _StaleChat:
                 log_event(log, "chat_reset", reason="stored chat unknown to Glean", **fields)
                 answer = _run(glean, client, store, job, settings, fresh=True)
@@ -105,6 +108,30 @@ def answer_question(payload: dict[str, Any]) -> str:
     return "answered"
 
 
+def _ask(
+    glean: Glean, client: WebClient, job: AnswerJob, chat_id: str | None, file_ids: list[str]
+) -> Iterator[models.ChatResponse]:
+    """Ask Glean, streamed, continuing `chat_id` (or starting a chat) with the thread's files."""
+    # The first question of this chat in a thread of people's discussion carries that discussion.
+    text = with_thread_context(client, job) if job.thread_context and chat_id is None else job.question
+    return glean.client.chat.start_stream(
+        messages=[
+            {
+                "author": "USER",
+                "fragments": [{"text": text}],
+                # Every file forwarded into this thread, on every question (Glean's uploadedFileIds).
+                "uploaded_file_ids": file_ids or None,
+            }
+        ],
+        save_chat=True,
+        chat_id=chat_id,
+        agent_config={"agent": job.agent} if job.agent else None,
+        application_id=job.application_id,
+        x_scio_actas=job.act_as,
+        timezone_offset=job.timezone_offset_min,
+    )
+
+
 class _Interrupted(Exception):
     def __init__(self, failure_kind: str) -> None:
         super().__init__(failure_kind)
@@ -112,12 +139,21 @@ class _Interrupted(Exception):
 
 
 def _run(
-    glean: Glean, client: WebClient, store: Store, job: AnswerJob, settings: Settings, *, fresh: bool = False
+    glean: Glean,
+    client: WebClient,
+    store: Store,
+    job: AnswerJob,
+    settings: Settings,
+    *,
+    fresh: bool = False,
+    replay: models.ChatResponse | None = None,
 ) -> Answer:
     chat_user = job.chat_user  # acting as people, or answering privately: one chat per person per thread
     chat_id = None if fresh else store.chat_id(job.team_id, job.channel_id, job.thread_ts, chat_user)
-    # Before Glean sees the question: a retry after a crash knows which chat holds it (workers.partial).
-    store.set_answer_state(job.team_id, job.channel_id, job.message_ts, new_chat="")
+    if replay is None:
+        # Before Glean sees the question: a retry after a crash knows which chat holds it (workers.partial).
+        fields = {"asked": "1", "asked_chat": chat_id or "", "new_chat": ""}
+        store.set_answer_state(job.team_id, job.channel_id, job.message_ts, **fields)
     # Recorded before Glean sees the question: whoever asked owns a part of the thread's chat from now on.
     # ... and the thread's keys live on from this question (the TTL slides with the conversation).
     store.note_participant(
@@ -129,8 +165,6 @@ def _run(
         files_user=job.files_user,
     )
     file_ids = store.thread_files(job.team_id, job.channel_id, job.thread_ts, job.files_user)
-    # The first question of this chat in a thread of people's discussion carries that discussion.
-    text = with_thread_context(client, job) if job.thread_context and chat_id is None else job.question
     share_id = uuid.uuid4().hex
     writer = choose_writer(
         job,
@@ -145,22 +179,7 @@ def _run(
     saved_chat = chat_id
     shown = False
     try:
-        for response in glean.client.chat.start_stream(
-            messages=[
-                {
-                    "author": "USER",
-                    "fragments": [{"text": text}],
-                    # Every file forwarded into this thread, on every question (Glean's uploadedFileIds).
-                    "uploaded_file_ids": file_ids or None,
-                }
-            ],
-            save_chat=True,
-            chat_id=chat_id,
-            agent_config={"agent": job.agent} if job.agent else None,
-            application_id=job.application_id,
-            x_scio_actas=job.act_as,
-            timezone_offset=job.timezone_offset_min,
-        ):
+        for response in [replay] if replay is not None else _ask(glean, client, job, chat_id, file_ids):
             delta = builder.add(response)
             if builder.chat_id and builder.chat_id != saved_chat:
                 # Stored at once, so a follow-up continues this chat even if this answer breaks off later.

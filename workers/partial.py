@@ -6,8 +6,11 @@ the step it guards ("state before send"):
   are deleted, so a retry posts the answer once, whole;
 - `delivering` just before a private answer (ephemeral, or a `/glean ask` reply) is sent: those cannot be
   deleted, so a retry takes it as sent rather than send it twice;
-- `new_chat` when the attempt's question started a new Glean chat: the retry deletes that chat and asks in
-  a fresh one, so the question is not in the saved conversation twice.
+- `asked_chat` (and `new_chat` when the question started one) before the question goes to Glean: when Glean
+  saved its answer there, the retry shows that saved answer instead of asking again, so the question is in
+  the conversation once; when it did not, a chat the attempt started is deleted and the retry asks in a
+  fresh one. Only a question that continued an existing chat, and whose answer Glean did not save, is
+  asked in it a second time.
 """
 
 from __future__ import annotations
@@ -21,10 +24,10 @@ from slack_sdk.errors import SlackApiError
 from core.contract import AnswerJob
 from core.logs import log_event
 from core.store import Store
-from glean_chat import Glean
+from glean_chat import Glean, models
 from glean_chat.errors import GleanError
 
-__all__ = ["delivered_before", "discard_parts", "drop_abandoned_chat"]
+__all__ = ["delivered_before", "discard_parts", "drop_abandoned_chat", "saved_answer"]
 
 log = logging.getLogger("gleanbot.answer")
 
@@ -64,3 +67,28 @@ def drop_abandoned_chat(glean: Glean, store: Store, job: AnswerJob, state: dict[
             log, "chat_cleanup_failed", logging.WARNING, status=exc.status_code, message_ts=job.message_ts
         )
     store.set_answer_state(job.team_id, job.channel_id, job.message_ts, new_chat="")
+
+
+def saved_answer(glean: Glean, job: AnswerJob, state: dict[str, str]) -> models.ChatResponse | None:
+    """The answer Glean saved for this question when an earlier attempt asked and then died, as a reply to
+    show; None when no attempt asked, or Glean has no answer to it saved."""
+    chat_id = state.get("new_chat") or state.get("asked_chat")
+    if state.get("asked") != "1" or not chat_id:
+        return None
+    try:
+        got = glean.client.chat.get(id=chat_id, x_scio_actas=job.act_as)
+    except GleanError:
+        return None
+    chat = got.chat_result.chat if got.chat_result else None
+    messages = list((chat.messages if chat else None) or [])
+    asked = [i for i, m in enumerate(messages) if m.author == "USER"]
+    if not asked:
+        return None
+    question = "".join(f.text or "" for f in messages[asked[-1]].fragments or [])
+    if not question.strip().endswith(job.question.strip()):
+        return None  # the chat's last question is another one: this attempt's never got in
+    answer = [m for m in messages[asked[-1] + 1 :] if m.message_type in (None, "CONTENT") and m.fragments]
+    if not answer:
+        return None
+    log_event(log, "answer_replayed", message_ts=job.message_ts, chat=True)
+    return models.ChatResponse(messages=answer, chat_id=chat_id)

@@ -26,7 +26,7 @@ from tests.drills.helpers import (
     is_notice,
     reactions,
 )
-from tests.harness import Bot
+from tests.harness import Bot, saved_chats
 
 PACE = Pace(first_token_ms=200, tokens_per_s=40.0)  # this answer streams for about 5 s
 
@@ -115,3 +115,37 @@ def test_killed_worker_with_no_retry_left_tells_the_asker_once(
     assert bot.sandbox.wait_for(lambda: "eyes" not in reactions(bot.sandbox, question["ts"]), timeout_s=5)
     assert not workers.events("answered")
     assert bot.store.answer_state("T0SANDBOX", "C_GENERAL", question["ts"])["status"] == "failed"
+
+
+def test_a_follow_up_killed_mid_stream_is_in_its_chat_once(
+    make_bot: Callable[..., Bot], workers: Workers
+) -> None:
+    bot = make_bot(GLEANBOT_JOB_RETRIES="1")
+    question = bot.ask(QUESTION)
+    first = workers.start(bot)
+    done = lambda ts: bot.store.answer_state("T0SANDBOX", "C_GENERAL", ts).get("status") == "done"  # noqa: E731
+    assert bot.sandbox.wait_for(lambda: done(question["ts"]), timeout_s=30)
+    [answer] = bot_messages(bot.sandbox, question["ts"])
+    follow_up = bot.ask("And floating holidays?", thread_ts=question["ts"])
+    # Killed while the follow-up's answer streams: Glean has its question in the thread's chat already.
+    state = lambda: bot.store.answer_state("T0SANDBOX", "C_GENERAL", follow_up["ts"])  # noqa: E731
+    partial_ts = bot.sandbox.wait_for(lambda: state().get("message_ts"), timeout_s=20)
+    bot.sandbox.wait_for(
+        lambda: len((bot.sandbox.message("C_GENERAL", partial_ts) or {}).get("text", "")) > 20
+    )
+    forked = descendants(first.pid)
+    first.kill(signal.SIGKILL)
+    first.popen.wait(5)
+    bot.sandbox.wait_for(lambda: not any(alive(pid) for pid in forked), timeout_s=5)
+
+    workers.start(bot)
+    assert bot.sandbox.wait_for(lambda: done(follow_up["ts"]), timeout_s=60)
+    replies = bot_messages(bot.sandbox, question["ts"])
+    assert [m["ts"] for m in replies][:1] == [answer["ts"]] and len(replies) == 2, replies
+    assert is_complete_answer(bot.sandbox, replies[1]) and replies[1]["ts"] != partial_ts
+    # Glean's chat holds the follow-up once: its saved answer was shown instead of asking again.
+    [chat] = saved_chats(bot)
+    turns = [
+        "".join(f.text or "" for f in m.fragments or []) for m in chat.messages or [] if m.author == "USER"
+    ]
+    assert turns == [QUESTION, "And floating holidays?"]
