@@ -61,10 +61,19 @@ class Intake:
 
     # -- entry point ---------------------------------------------------------------------------------
     def handle(
-        self, msg: Incoming, client: WebClient, bot_user_id: str | None, home: Home | None = None
+        self,
+        msg: Incoming,
+        client: WebClient,
+        bot_user_id: str | None,
+        home: Home | None = None,
+        *,
+        agent: bool = False,
     ) -> str:
-        """Process one event; return the outcome ('enqueued', 'skipped:<why>', 'notice:<why>')."""
-        outcome = self._handle(msg, client, bot_user_id, home)
+        """Process one event; return the outcome ('enqueued', 'skipped:<why>', 'notice:<why>').
+
+        `agent`: the message is in an agent container thread (bot/listeners/agent.py).
+        """
+        outcome = self._handle(msg, client, bot_user_id, home, agent)
         kind, _, reason = outcome.partition(":")
         log_event(
             log,
@@ -79,12 +88,16 @@ class Intake:
         )
         return outcome
 
-    def _handle(self, msg: Incoming, client: WebClient, bot_user_id: str | None, home: Home | None) -> str:
+    def _handle(
+        self, msg: Incoming, client: WebClient, bot_user_id: str | None, home: Home | None, agent: bool
+    ) -> str:
         rule = self.settings.policy.for_channel(msg.channel_id)
         skip = self._static_skip(msg, rule, bot_user_id)
         if skip:
             return f"skipped:{skip}"
-        asking = Asking(msg, client, bot_user_id, rule, private=self._private(msg, rule), home=home)
+        asking = Asking(
+            msg, client, bot_user_id, rule, private=self._private(msg, rule), home=home, agent=agent
+        )
         addressed, asker, private = asking.addressed, asking.asker, asking.private
         try:
             return run_gates(asking, self.deps, self.gates)
