@@ -30,20 +30,26 @@ class AgentView:
 
 
 def agent_view_from_env(env: Mapping[str, str]) -> AgentView:
-    """GLEANBOT_AGENT_GREETING (text) and GLEANBOT_AGENT_PROMPTS (prompts separated by `|`; empty: none)."""
+    """GLEANBOT_AGENT_GREETING (text) and GLEANBOT_AGENT_PROMPTS (prompts separated by `|`; `none`: none)."""
     from core.settings import SettingsError  # settings imports this module
 
     greeting = env.get("GLEANBOT_AGENT_GREETING", DEFAULT_GREETING).strip()
     if not greeting or len(greeting) > MAX_GREETING_CHARS:
         raise SettingsError("GLEANBOT_AGENT_GREETING", f"give 1 to {MAX_GREETING_CHARS} characters")
     raw = env.get("GLEANBOT_AGENT_PROMPTS")
-    prompts = DEFAULT_PROMPTS if raw is None else tuple(p.strip() for p in raw.split("|") if p.strip())
+    # Blank settings read as unset (core.settings), so no prompts at all is spelled `none`.
+    none = raw is not None and raw.lower() == "none"
+    prompts = DEFAULT_PROMPTS if raw is None else () if none else tuple(filter(None, _split(raw)))
     if len(prompts) > MAX_PROMPTS or any(len(p) > MAX_PROMPT_CHARS for p in prompts):
         raise SettingsError(
             "GLEANBOT_AGENT_PROMPTS",
             f"give at most {MAX_PROMPTS} prompts of at most {MAX_PROMPT_CHARS} characters, separated by '|'",
         )
     return AgentView(greeting=greeting, prompts=prompts)
+
+
+def _split(raw: str) -> list[str]:
+    return [p.strip() for p in raw.split("|")]
 
 
 def greeting_text(view: AgentView, *, beside: str | None, refused: bool) -> str:
