@@ -57,8 +57,8 @@ def greeting_text(view: AgentView, *, beside: str | None, refused: bool) -> str:
     if refused and beside:
         # The same refusal as in the channel itself: a Slack Connect channel's context is never used.
         return (
-            f"{view.greeting}\n:no_entry: <#{beside}> is shared with another organization, so I won't use "
-            "it as context here."
+            f"{view.greeting}\n:no_entry: I won't use <#{beside}> as context: it is shared with other "
+            "organizations (Slack Connect), or Slack couldn't tell me it isn't."
         )
     if beside:
         return f"{view.greeting}\nYou opened me beside <#{beside}>."

@@ -50,6 +50,7 @@ def register_listeners(app: App, deps: Deps) -> None:
         request: BoltRequest,
         *,
         agent: bool = False,
+        beside: str | None = None,
     ) -> tuple[Incoming, str] | None:
         """Every message, mention and agent-container question enters the intake here; None: not from Slack."""
         try:
@@ -67,7 +68,7 @@ def register_listeners(app: App, deps: Deps) -> None:
             )
             return None
         outcome = deps.intake.handle(
-            incoming, client, context.bot_user_id, home_of(context, body), agent=agent
+            incoming, client, context.bot_user_id, home_of(context, body), agent=agent, beside=beside
         )
         return incoming, outcome
 

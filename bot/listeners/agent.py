@@ -138,7 +138,10 @@ def build_assistant(intake: Intake, take: Take) -> Assistant:
                 record = store.agent_thread(team_id, channel_id, thread_ts)
             except redis.RedisError:
                 record = None  # the intake reports Redis being down
-        taken = take("message", body, event, context, client, request, agent=record is not None)
+        beside = (record or {}).get("context") or None
+        taken = take(
+            "message", body, event, context, client, request, agent=record is not None, beside=beside
+        )
         if taken is None or record is None:
             return
         msg, outcome = taken

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ from core.contract import make_queue, open_rq_redis
 from core.settings import Settings, SettingsError
 from core.store import Store, open_redis
 from local_glean import LocalGlean
+from local_glean.config import SAMPLE_APPLICATIONS_FILE, LocalGleanConfig
 from slack_sandbox import Sandbox
-from tests.harness import Bot, Outcomes, bot_env, start_bot
+from tests.harness import Bot, Outcomes, bot_env, saved_chats, start_bot
 
 QUESTION = "What are the company holidays in 2025?"
 DM = "D_ALICE"
@@ -171,10 +173,42 @@ def test_a_question_in_the_container_is_answered_in_its_thread_status_first(agen
     assert len(_thread_calls(agent_bot, "assistant.threads.setTitle", thread_ts)) == 1
 
 
+def test_a_failed_answer_in_the_container_is_told_there_and_ends_the_status(agent_bot: Bot) -> None:
+    thread_ts = _open(agent_bot)
+    agent_bot.glean_fault("chat", status=408)
+    question = agent_bot.sandbox.people.agent.ask("U_ALICE", thread_ts, QUESTION)
+    agent_bot.wait_outcomes(question["ts"])
+    assert agent_bot.sandbox.thread_status(DM, thread_ts) is not None
+    agent_bot.work()
+    [_greeting, notice] = _bot_posts(agent_bot, thread_ts)
+    assert "Glean took too long" in notice["text"]
+    assert agent_bot.sandbox.thread_status(DM, thread_ts) is None
+
+
+def test_a_file_shared_in_the_container_is_read_for_the_question(agent_bot: Bot) -> None:
+    thread_ts = _open(agent_bot)
+    plan = b"# Zorblax launch plan\n\nThe Zorblax launch is scheduled for 14 March 2026.\n"
+    shared = agent_bot.sandbox.upload_file(
+        "U_ALICE",
+        DM,
+        "zorblax-plan.md",
+        plan,
+        "text/markdown",
+        text="When is the Zorblax launch scheduled?",
+        thread_ts=thread_ts,
+    )
+    assert agent_bot.wait_outcomes(shared["ts"]) == ["enqueued:mention"]
+    agent_bot.work()
+    texts = [m["text"] for m in _bot_posts(agent_bot, thread_ts)]
+    assert any("Added *zorblax-plan.md*" in t for t in texts)
+    assert "14 March 2026" in texts[-1]
+    assert agent_bot.store.thread_files("T0SANDBOX", DM, thread_ts)
+
+
 def test_a_slack_connect_channel_beside_the_container_is_refused(agent_bot: Bot) -> None:
     thread_ts = _open(agent_bot, beside="C_SHARED")
     [greeting] = _bot_posts(agent_bot, thread_ts)
-    assert ":no_entry:" in greeting["text"] and "another organization" in greeting["text"]
+    assert ":no_entry:" in greeting["text"] and "Slack Connect" in greeting["text"]
     assert "You opened me beside" not in greeting["text"]
     record = agent_bot.store.agent_thread("T0SANDBOX", DM, thread_ts)
     assert record is not None and record["context"] == ""  # never used for the thread's questions
@@ -217,3 +251,24 @@ def test_agent_settings_are_checked_at_start_up() -> None:
     with pytest.raises(SettingsError, match="GLEANBOT_AGENT_GREETING"):
         Settings.from_env({**base, "GLEANBOT_AGENT_GREETING": "x" * 1001})
     assert Settings.from_env({**base, "GLEANBOT_AGENT_PROMPTS": "none"}).agent.prompts == ()
+
+
+def test_the_channel_beside_the_container_brings_its_glean_application(
+    sandbox: Sandbox, redis_url: str, tmp_path: Path
+) -> None:
+    policy = tmp_path / "channels.yml"
+    policy.write_text("channels:\n  C_GENERAL:\n    application_id: people\n")
+    config = LocalGleanConfig(data_dir=tmp_path / "glean", applications_file=SAMPLE_APPLICATIONS_FILE)
+    with LocalGlean(config) as glean:
+        bot = start_bot(sandbox, glean, redis_url, GLEANBOT_CHANNELS=str(policy))
+        try:
+            for beside, expected in (("C_GENERAL", "people"), (None, None)):
+                thread_ts = _open(bot, beside=beside)
+                question = bot.sandbox.people.agent.ask("U_ALICE", thread_ts, QUESTION)
+                assert bot.wait_outcomes(question["ts"]) == ["enqueued:mention"]
+                bot.work()
+                assert len(_bot_posts(bot, thread_ts)) == 2
+                chats = [c for c in saved_chats(bot) if c.id == bot.store.chat_id("T0SANDBOX", DM, thread_ts)]
+                assert [c.application_id for c in chats] == [expected]
+        finally:
+            bot.stop()
