@@ -24,7 +24,8 @@ class AgentContainer:
     A thread lives in the person's DM with the bot. Opening the container beside a channel starts one: Slack
     adds its root message (subtype `assistant_app_thread`) and sends `assistant_thread_started`, whose
     `context.channel_id` is the channel beside it; moving to another channel sends
-    `assistant_thread_context_changed`; asking is a `message.im` event in the thread.
+    `assistant_thread_context_changed`; asking is a `message.im` event in the thread. With `agent_view`, opening
+    the app's DM sends `app_home_opened` (`tab: messages`).
     """
 
     def __init__(
@@ -68,6 +69,12 @@ class AgentContainer:
         delivery = self._events.app_event(self._event("assistant_thread_started", user, dm, ts, beside), dm)
         return root.public(), delivery
 
+    def open_dm(self, user: str) -> Delivery | None:
+        """`user` opens the app's Messages tab: `app_home_opened` with `tab: messages` (agent_view's DM open)."""
+        dm = self._ws.ensure_im(user)
+        event = {"type": "app_home_opened", "user": user, "channel": dm, "tab": "messages"}
+        return self._events.app_event({**event, "event_ts": self._ws.clock.next()}, dm)
+
     def move(self, user: str, thread_ts: str, beside: str | None) -> Delivery | None:
         """With the container open, `user` moves to another channel (or away from every channel)."""
         dm = self._ws.ensure_im(user)
@@ -84,7 +91,9 @@ class AgentContainer:
         return self._post(user, self._ws.ensure_im(user), text, thread_ts=thread_ts)
 
     def thread(self, user: str, thread_ts: str) -> JsonDict | None:
-        """What the bot set on a container thread: title, prompts ({title, prompts}) and the call log."""
+        """What the bot set on a container thread: title, prompts ({title, prompts}) and the call log.
+
+        `thread_ts=""`: what was set on the DM itself (setSuggestedPrompts without `thread_ts`)."""
         with self._ws.lock:
             record = self._ws.agent_threads.get((self._ws.ensure_im(user), thread_ts))
             return copy.deepcopy(record)

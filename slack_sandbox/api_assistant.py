@@ -12,13 +12,13 @@ MAX_PROMPTS = 4
 
 
 def _container(ctx: ApiContext, channel_id: str, thread_ts: str | None) -> JsonDict:
-    """The container thread named (or, without `thread_ts`, the channel's latest one), else invalid_thread_ts."""
+    """The container thread named, else invalid_thread_ts; without `thread_ts` the conversation's own record
+    (with `agent_view` the prompts sit at the top of the DM, not on a thread)."""
     with ctx.ws.lock:
-        if thread_ts is not None:
-            record = ctx.ws.agent_threads.get((channel_id, thread_ts))
-        else:
-            mine = [r for (c, _t), r in ctx.ws.agent_threads.items() if c == channel_id]
-            record = mine[-1] if mine else None
+        if thread_ts is None:
+            empty: JsonDict = {"user": None, "context": None, "title": None, "prompts": None, "log": []}
+            return ctx.ws.agent_threads.setdefault((channel_id, ""), empty)
+        record = ctx.ws.agent_threads.get((channel_id, thread_ts))
     if record is None:
         raise ApiError("invalid_thread_ts")
     return record

@@ -46,6 +46,7 @@ DEFAULT_BOT_SCOPES: frozenset[str] = frozenset(
 
 DEFAULT_BOT_EVENTS: frozenset[str] = frozenset(
     {
+        "app_home_opened",
         "app_mention",
         "assistant_thread_context_changed",
         "assistant_thread_started",

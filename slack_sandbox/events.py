@@ -2,7 +2,7 @@
 
 Rules modelled: events only for subscribed kinds (`message.channels`, `message.groups`, `message.im`,
 `message.mpim`, `app_mention`) in conversations the bot is in, and the agent container's
-(`assistant_thread_started`, `assistant_thread_context_changed`, agent.py); a user's `<@BOT>` yields `app_mention` and
+(`assistant_thread_started`, `assistant_thread_context_changed`, `app_home_opened`, agent.py); a user's `<@BOT>` yields `app_mention` and
 `message`, each with its own event_id; no `app_mention` in a DM; the bot's own posts, edits and deletes come back
 as `message` events (`bot_id`, `message_changed`, `message_deleted`) unless `deliver_bot_messages` is off.
 """

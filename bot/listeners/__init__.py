@@ -14,7 +14,7 @@ from bot.actions import handle_feedback, handle_share
 from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
 from bot.intake import Incoming, Intake
 from bot.intake.incoming import InvalidEvent
-from bot.listeners.agent import build_assistant
+from bot.listeners.agent import build_assistant, dm_opened
 from core.blocks import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
 from core.logs import log_event
 from core.members import home_of, stranger_refusal
@@ -88,6 +88,7 @@ def register_listeners(app: App, deps: Deps) -> None:
     # Bolt's Assistant middleware takes the container's events and every DM thread reply before the
     # listeners below; its questions come back through `take`.
     app.assistant(build_assistant(deps.intake, take))
+    app.event("app_home_opened")(dm_opened(deps.intake))
     for kind in ("message", "app_mention"):
         app.event(kind)(on_event(kind))
 

@@ -24,7 +24,7 @@ from core.logs import log_event
 from core.members import home_of, stranger_refusal
 from core.slack_ops import is_external
 
-__all__ = ["Take", "build_assistant"]
+__all__ = ["Take", "build_assistant", "dm_opened"]
 
 log = logging.getLogger("gleanbot.agent")
 
@@ -49,6 +49,27 @@ def _thread(payload: dict[str, Any]) -> tuple[str, str, str, str | None] | None:
     if not (_ID.match(str(channel_id)) and _TS.match(str(thread_ts)) and _ID.match(str(user_id))):
         return None
     return str(channel_id), str(thread_ts), str(user_id), beside if beside and _ID.match(beside) else None
+
+
+def dm_opened(intake: Intake) -> Callable[..., None]:
+    """`app_home_opened` on the Messages tab: with `agent_view`, Slack's sign that someone opened the DM.
+
+    There the prompts belong to the conversation, not to a thread: Bolt's `set_suggested_prompts` for this
+    event sends no `thread_ts` (Slack drops a call for an agent app that has one). No greeting: the event
+    comes every time the DM is opened.
+    """
+    prompts = intake.settings.agent.prompts
+
+    def listener(event: dict[str, Any], context: BoltContext) -> None:
+        set_prompts = context.get("set_suggested_prompts")
+        if event.get("tab") != "messages" or not prompts or set_prompts is None:
+            return
+        try:
+            set_prompts(prompts=list(prompts))
+        except SlackApiError as exc:
+            log_event(log, "agent_prompts_failed", logging.WARNING, error=exc.response.get("error"))
+
+    return listener
 
 
 def build_assistant(intake: Intake, take: Take) -> Assistant:

@@ -125,6 +125,19 @@ def test_opening_the_container_greets_beside_the_channel_and_sets_the_prompts(ag
     _transport_was(agent_bot)
 
 
+def test_opening_the_dm_sets_the_conversation_s_prompts_without_a_thread(agent_bot: Bot) -> None:
+    # With agent_view, Slack's sign of an opened DM is app_home_opened (Messages tab); the prompts then belong
+    # to the conversation, and a call with a thread_ts would be dropped by Slack.
+    delivery = agent_bot.sandbox.people.agent.open_dm("U_ALICE")
+    assert delivery is not None and delivery.ok
+    agent_bot.sandbox.wait_for(lambda: agent_bot.sandbox.calls("assistant.threads.setSuggestedPrompts"))
+    [call] = agent_bot.sandbox.calls("assistant.threads.setSuggestedPrompts")
+    assert call.ok and call.params["channel_id"] == DM and "thread_ts" not in call.params
+    assert [p["message"] for p in call.params["prompts"]] == list(DEFAULT_PROMPTS)
+    assert not agent_bot.sandbox.messages(DM)  # no greeting each time the DM is opened
+    _transport_was(agent_bot)
+
+
 def test_the_greeting_and_prompts_are_the_deployment_s_own(make_agent_bot: Callable[..., Bot]) -> None:
     bot = make_agent_bot(
         GLEANBOT_AGENT_GREETING="Welcome to Acme's Glean.",

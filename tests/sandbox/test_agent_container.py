@@ -45,6 +45,20 @@ def test_opening_and_moving_send_the_container_events_signed(sandbox: Sandbox, r
     assert message["ts"] == asked["ts"]
 
 
+def test_opening_the_dm_sends_app_home_opened_on_the_messages_tab(
+    sandbox: Sandbox, receiver: Receiver
+) -> None:
+    delivery = sandbox.people.agent.open_dm("U_ALICE")
+    assert delivery is not None and delivery.ok
+    [event] = [r.json()["event"] for r in receiver.received()]
+    assert {k: event[k] for k in ("type", "user", "channel", "tab")} == {
+        "type": "app_home_opened",
+        "user": "U_ALICE",
+        "channel": "D_ALICE",
+        "tab": "messages",
+    }
+
+
 def test_unsubscribed_container_events_are_not_sent(make_sandbox: MakeSandbox) -> None:
     sandbox = make_sandbox(bot_events={"message.im"})
     _root, delivery = sandbox.people.agent.open("U_ALICE", beside="C_GENERAL")
@@ -68,6 +82,9 @@ def test_suggested_prompts_are_checked_and_recorded(sandbox: Sandbox, client: We
         _error(set_prompts, channel_id="D_ALICE", thread_ts=plain["ts"], prompts=prompts)
         == "invalid_thread_ts"
     )
+    set_prompts(channel_id="D_ALICE", prompts=prompts)  # agent_view: the DM's own prompts, no thread
+    dm = sandbox.people.agent.thread("U_ALICE", "")
+    assert dm is not None and dm["prompts"] == {"title": None, "prompts": prompts}
     set_prompts(channel_id="D_ALICE", thread_ts=ts, prompts=prompts, title="Try")
     thread = sandbox.people.agent.thread("U_ALICE", ts)
     assert thread is not None and thread["prompts"] == {"title": "Try", "prompts": prompts}
