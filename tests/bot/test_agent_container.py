@@ -233,6 +233,19 @@ def test_a_slack_connect_channel_beside_the_container_is_refused(agent_bot: Bot)
     )
 
 
+def test_a_person_of_another_organization_is_refused_in_the_container(agent_bot: Bot) -> None:
+    root, delivery = agent_bot.sandbox.people.agent.open("U_EXT", beside="C_SHARED")
+    assert delivery is not None and delivery.ok
+    dm = agent_bot.sandbox.ws.ensure_im("U_EXT")
+    agent_bot.sandbox.wait_for(
+        lambda: [m for m in agent_bot.sandbox.messages(dm, thread_ts=root["ts"]) if m.get("user") == "UBOT"]
+    )
+    [refusal] = [m for m in agent_bot.sandbox.messages(dm, thread_ts=root["ts"]) if m.get("user") == "UBOT"]
+    assert refusal["text"].startswith(":no_entry: I only answer people of the organization")
+    assert not agent_bot.sandbox.calls("assistant.threads.setSuggestedPrompts")
+    assert agent_bot.store.agent_thread("T0SANDBOX", dm, root["ts"]) is None
+
+
 def test_redelivered_container_events_are_answered_once(agent_bot: Bot) -> None:
     thread_ts = _open(agent_bot)
     agent_bot.sandbox.redeliver_last(event_type="assistant_thread_started")
