@@ -75,7 +75,7 @@ def dm_opened(intake: Intake) -> Callable[..., None]:
 def build_assistant(intake: Intake, take: Take) -> Assistant:
     """Bolt's `Assistant` with gleanbot's listeners; `app.assistant(...)` registers it (bot.listeners)."""
     settings, store = intake.settings, intake.store
-    assistant = Assistant(logger=log)
+    assistant = Assistant()  # its own logger: a library one, which core.logs trims
 
     def usable_context(client: WebClient, team_id: str, beside: str | None) -> tuple[str, bool]:
         """The channel beside the container as the bot may use it ('' for none), and whether it was refused."""
