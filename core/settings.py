@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from core.agent_view import AgentView, agent_view_from_env
 from core.file_hosts import is_loopback
 from core.policy import Policy, load_policy
 from core.settings_glean import check_glean_instance, check_glean_server_url
@@ -87,6 +88,7 @@ class Settings:
     log_level: str = "INFO"
     max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
     """Files shared in Slack larger than this are not downloaded nor forwarded to Glean."""
+    agent: AgentView = field(default_factory=AgentView)
 
     @property
     def acts_as_asker(self) -> bool:
@@ -190,6 +192,7 @@ class Settings:
                 * 1024
                 * 1024
             ),
+            agent=agent_view_from_env(env),
         )
 
     def require_for(self, command: Command) -> Settings:

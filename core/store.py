@@ -45,6 +45,12 @@ KEYS = (
         "Glean chatId per person (act-as, private answers)",
     ),
     ("thread:{channel_id}:{thread_ts}", "string", "thread TTL", "threads the bot answered (follow-ups)"),
+    (
+        "agent:{channel_id}:{thread_ts}",
+        "hash",
+        "thread TTL",
+        "an agent container thread: context (the channel beside it, '' if none or refused), titled",
+    ),
     ("email:{user_id}", "string", "1 day (10 min if none)", "users.info email cache ('' = no email)"),
     ("member:{user_id}", "string", "1 day", "users.info: '1' member of the installing org, '0' stranger"),
     ("conv:{channel_id}", "string", "1 h", "conversations.info cache: '1' if externally shared"),
@@ -126,6 +132,24 @@ class Store(PeopleStore):
 
     def thread_answered(self, team_id: str, channel_id: str, thread_ts: str) -> bool:
         return bool(self.redis.exists(self.key(team_id, "thread", channel_id, thread_ts)))
+
+    # -- agent container threads (bot/listeners/agent.py) -------------------------------------------
+    def save_agent_thread(self, team_id: str, channel_id: str, thread_ts: str, context_channel: str) -> None:
+        """A container thread Slack started (or whose channel beside it changed); '' when none is usable."""
+        key = self.key(team_id, "agent", channel_id, thread_ts)
+        with self.redis.pipeline() as pipe:
+            pipe.hset(key, "context", context_channel)
+            pipe.expire(key, self.thread_ttl_s)
+            pipe.execute()
+
+    def agent_thread(self, team_id: str, channel_id: str, thread_ts: str) -> dict[str, str] | None:
+        """The container thread's record; None when the thread is not one (a plain DM thread)."""
+        value = self.redis.hgetall(self.key(team_id, "agent", channel_id, thread_ts))
+        return cast("dict[str, str]", value) or None
+
+    def claim_agent_title(self, team_id: str, channel_id: str, thread_ts: str) -> bool:
+        """True once per container thread: its first question names it."""
+        return bool(self.redis.hsetnx(self.key(team_id, "agent", channel_id, thread_ts), "titled", "1"))
 
     # -- caches of Slack lookups ---------------------------------------------------------------------
     def cached_email(self, team_id: str, user_id: str) -> str | None:

@@ -3,7 +3,7 @@
 In order: a 👀 reaction on the question (`reactions.add`, Tier 3); else a status under the thread
 (`assistant.threads.setStatus`, which Slack lets channel apps use with `chat:write`; it clears itself when the
 answer is posted); else a short placeholder reply (`chat.postMessage`, about 1/s per channel) that the answer
-then replaces. Each is tried only when the shared budget has a token, and with a client that reports a 429 at
+then replaces. In an agent container thread the status comes first. Each is tried only when the shared budget has a token, and with a client that reports a 429 at
 once instead of waiting: the sign is only worth showing now.
 """
 
@@ -56,17 +56,25 @@ _SIGNS: tuple[tuple[str, ...], ...] = (
     ("chat.postMessage", "chat.update"),
     ("chat.postMessage",),
 )
+_STATUS_FIRST = (1, 0, 2, 3)
 
 
 def show_working(
-    client: WebClient, budget: SlackBudget, *, channel_id: str, ts: str, thread_ts: str
+    client: WebClient,
+    budget: SlackBudget,
+    *,
+    channel_id: str,
+    ts: str,
+    thread_ts: str,
+    prefer_status: bool = False,
 ) -> Working:
+    """`prefer_status`: an agent container thread, where the status line is the sign Slack designed (👀 after)."""
     quick = impatient(client)
-    offset = 0
+    left = list(_STATUS_FIRST if prefer_status else range(len(_SIGNS)))
     # One budget round trip picks the best sign Slack allows now; only a sign Slack refuses tries the next.
-    while (chosen := budget.first(*_SIGNS[offset:], channel_id=channel_id)) is not None:
-        sign = offset + chosen
-        offset = sign + 1
+    while left and (chosen := budget.first(*(_SIGNS[i] for i in left), channel_id=channel_id)) is not None:
+        sign = left[chosen]
+        left = left[chosen + 1 :]
         try:
             if sign == 0:
                 try:
@@ -89,7 +97,7 @@ def show_working(
         except SlackApiError as exc:
             _failed(_SIGNS[sign][0], channel_id, exc)
             if sign == 2:
-                offset = len(_SIGNS)  # the plain placeholder would fail as the adopted one did
+                left = []  # the plain placeholder would fail as the adopted one did
     log_event(log, "working_not_shown", logging.WARNING, channel_id=channel_id, message_ts=ts)
     return Working(None)
 

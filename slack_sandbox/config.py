@@ -45,7 +45,16 @@ DEFAULT_BOT_SCOPES: frozenset[str] = frozenset(
 """What the bot's manifest asks for, plus the `*:read` scopes `conversations.info` needs."""
 
 DEFAULT_BOT_EVENTS: frozenset[str] = frozenset(
-    {"app_mention", "message.channels", "message.groups", "message.im", "message.mpim"}
+    {
+        "app_home_opened",
+        "app_mention",
+        "assistant_thread_context_changed",
+        "assistant_thread_started",
+        "message.channels",
+        "message.groups",
+        "message.im",
+        "message.mpim",
+    }
 )
 """Event subscriptions, spelled as in an app manifest (`message.<channel kind>`)."""
 

@@ -1,7 +1,8 @@
 """Which Events API envelopes Slack would send for what happened, and sending them (retries included).
 
 Rules modelled: events only for subscribed kinds (`message.channels`, `message.groups`, `message.im`,
-`message.mpim`, `app_mention`) in conversations the bot is in; a user's `<@BOT>` yields `app_mention` and
+`message.mpim`, `app_mention`) in conversations the bot is in, and the agent container's
+(`assistant_thread_started`, `assistant_thread_context_changed`, `app_home_opened`, agent.py); a user's `<@BOT>` yields `app_mention` and
 `message`, each with its own event_id; no `app_mention` in a DM; the bot's own posts, edits and deletes come back
 as `message` events (`bot_id`, `message_changed`, `message_deleted`) unless `deliver_bot_messages` is off.
 """
@@ -76,6 +77,14 @@ class EventSource:
             if self._wants(channel_id, _SUBSCRIPTION[kind]):
                 envelopes.append(self._wrap(self._message_event(message), channel_id))
         return [self.send(envelope) for envelope in envelopes]
+
+    def app_event(self, event: JsonDict, channel_id: str) -> Delivery | None:
+        """An event about the app itself (the agent container's), sent when the app subscribes to its type."""
+        if event["type"] not in self._config.bot_events:
+            return None
+        with self._ws.lock:
+            envelope = self._wrap(event, channel_id)
+        return self.send(envelope)
 
     def user_edit(self, message: Message, previous: JsonDict, edited_ts: str) -> list[Delivery]:
         event = self._changed_event(message, previous, edited_ts)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import shapes
+from .agent import AgentContainer
 from .config import SandboxConfig
 from .delivery import Delivery
 from .events import EventSource
@@ -37,6 +38,8 @@ class People:
         self._events = events
         self._interactions = interactions
         self._started = started
+        self.agent = AgentContainer(config, ws, events, self.post_message)
+        """The app's agent container (split view): open beside a channel, move, ask (agent.py)."""
 
     def _channel_for(self, user: str, channel: str) -> str:
         if user not in self.ws.users:

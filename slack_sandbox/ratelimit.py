@@ -48,6 +48,8 @@ SLACK_LIMITS: dict[str, Limit] = {
     "reactions.add": tier(3),
     "reactions.remove": tier(2),
     "assistant.threads.setStatus": tier(3),
+    "assistant.threads.setSuggestedPrompts": tier(4),
+    "assistant.threads.setTitle": tier(4),
     "files.info": tier(4),
 }
 

@@ -101,6 +101,7 @@ class Workspace:
         self._ephemerals: list[Message] = []
         self.statuses: dict[tuple[str, str], JsonDict] = {}
         self.status_log: list[JsonDict] = []
+        self.agent_threads: dict[tuple[str, str], JsonDict] = {}  # (DM, thread_ts) -> agent.py's record
         self._id_salt = "".join(secrets.choice(_ID_ALPHABET) for _ in range(3))
         self._id_counter = 0
 

@@ -55,6 +55,8 @@ class Asking:
     files: tuple[SlackFile, ...] = field(default_factory=tuple)
     home: Home | None = None
     """The installation (from Bolt's authorization); None: the event's own `team_id`."""
+    agent: bool = False
+    """A message in an agent container thread: the status line is the sign of work there."""
 
     @property
     def addressed(self) -> bool:
@@ -178,7 +180,14 @@ def enqueue(asking: Asking, deps: IntakeDeps) -> str | None:
         return "skipped:already_answering"
     # What Slack allows right now, never waiting: under a burst the answer must not queue behind a sign.
     budget = SlackBudget(store, msg.team_id)
-    working = show_working(client, budget, channel_id=msg.channel_id, ts=msg.ts, thread_ts=msg.root_ts)
+    working = show_working(
+        client,
+        budget,
+        channel_id=msg.channel_id,
+        ts=msg.ts,
+        thread_ts=msg.root_ts,
+        prefer_status=asking.agent,
+    )
     job = AnswerJob(
         team_id=msg.team_id,
         enterprise_id=msg.enterprise_id,

@@ -9,6 +9,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import replace
 
 import redis
 from rq import Queue
@@ -61,10 +62,21 @@ class Intake:
 
     # -- entry point ---------------------------------------------------------------------------------
     def handle(
-        self, msg: Incoming, client: WebClient, bot_user_id: str | None, home: Home | None = None
+        self,
+        msg: Incoming,
+        client: WebClient,
+        bot_user_id: str | None,
+        home: Home | None = None,
+        *,
+        agent: bool = False,
+        beside: str | None = None,
     ) -> str:
-        """Process one event; return the outcome ('enqueued', 'skipped:<why>', 'notice:<why>')."""
-        outcome = self._handle(msg, client, bot_user_id, home)
+        """Process one event; return the outcome ('enqueued', 'skipped:<why>', 'notice:<why>').
+
+        `agent`: the message is in an agent container thread (bot/listeners/agent.py), opened `beside` a
+        channel (checked there: never a Slack Connect one), whose policy's Glean application then applies.
+        """
+        outcome = self._handle(msg, client, bot_user_id, home, agent, beside)
         kind, _, reason = outcome.partition(":")
         log_event(
             log,
@@ -79,12 +91,25 @@ class Intake:
         )
         return outcome
 
-    def _handle(self, msg: Incoming, client: WebClient, bot_user_id: str | None, home: Home | None) -> str:
+    def _handle(
+        self,
+        msg: Incoming,
+        client: WebClient,
+        bot_user_id: str | None,
+        home: Home | None,
+        agent: bool,
+        beside: str | None,
+    ) -> str:
         rule = self.settings.policy.for_channel(msg.channel_id)
+        if agent and beside and beside in self.settings.policy.channels:
+            there = self.settings.policy.channels[beside]
+            rule = replace(rule, application_id=there.application_id, agent=there.agent)
         skip = self._static_skip(msg, rule, bot_user_id)
         if skip:
             return f"skipped:{skip}"
-        asking = Asking(msg, client, bot_user_id, rule, private=self._private(msg, rule), home=home)
+        asking = Asking(
+            msg, client, bot_user_id, rule, private=self._private(msg, rule), home=home, agent=agent
+        )
         addressed, asker, private = asking.addressed, asking.asker, asking.private
         try:
             return run_gates(asking, self.deps, self.gates)

@@ -14,6 +14,7 @@ from bot.actions import handle_feedback, handle_share
 from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
 from bot.intake import Incoming, Intake
 from bot.intake.incoming import InvalidEvent
+from bot.listeners.agent import build_assistant, dm_opened
 from core.blocks import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
 from core.logs import log_event
 from core.members import home_of, stranger_refusal
@@ -40,6 +41,37 @@ def _retry_num(request: BoltRequest) -> str | None:
 def register_listeners(app: App, deps: Deps) -> None:
     """Events are acked by Bolt before these run (process_before_response=False); actions ack first."""
 
+    def take(
+        kind: str,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        request: BoltRequest,
+        *,
+        agent: bool = False,
+        beside: str | None = None,
+    ) -> tuple[Incoming, str] | None:
+        """Every message, mention and agent-container question enters the intake here; None: not from Slack."""
+        try:
+            incoming = Incoming.from_event(kind, body, event, _retry_num(request))
+        except InvalidEvent as exc:
+            # Signed, yet not what Slack sends: skipped before anything is claimed or shown.
+            event_id = body.get("event_id")
+            log_event(
+                log,
+                "message_skipped",
+                logging.WARNING,
+                reason="invalid_event",
+                error=",".join(exc.fields),
+                event_id=event_id if isinstance(event_id, str) and event_id.isalnum() else None,
+            )
+            return None
+        outcome = deps.intake.handle(
+            incoming, client, context.bot_user_id, home_of(context, body), agent=agent, beside=beside
+        )
+        return incoming, outcome
+
     def on_event(kind: str) -> Callable[..., None]:
         # A mention arrives as both `app_mention` and `message`; intake answers it once, whichever is first.
         def listener(
@@ -49,24 +81,14 @@ def register_listeners(app: App, deps: Deps) -> None:
             client: WebClient,
             request: BoltRequest,
         ) -> None:
-            try:
-                incoming = Incoming.from_event(kind, body, event, _retry_num(request))
-            except InvalidEvent as exc:
-                # Signed, yet not what Slack sends: skipped before anything is claimed or shown.
-                event_id = body.get("event_id")
-                log_event(
-                    log,
-                    "message_skipped",
-                    logging.WARNING,
-                    reason="invalid_event",
-                    error=",".join(exc.fields),
-                    event_id=event_id if isinstance(event_id, str) and event_id.isalnum() else None,
-                )
-                return
-            deps.intake.handle(incoming, client, context.bot_user_id, home_of(context, body))
+            take(kind, body, event, context, client, request)
 
         return listener
 
+    # Bolt's Assistant middleware takes the container's events and every DM thread reply before the
+    # listeners below; its questions come back through `take`.
+    app.assistant(build_assistant(deps.intake, take))
+    app.event("app_home_opened")(dm_opened(deps.intake))
     for kind in ("message", "app_mention"):
         app.event(kind)(on_event(kind))
 
