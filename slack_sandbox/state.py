@@ -17,6 +17,7 @@ from typing import Any
 
 from . import shapes
 from .config import SandboxConfig
+from .views import Views
 
 JsonDict = dict[str, Any]
 
@@ -101,6 +102,7 @@ class Workspace:
         self._ephemerals: list[Message] = []
         self.statuses: dict[tuple[str, str], JsonDict] = {}
         self.status_log: list[JsonDict] = []
+        self.views = Views()  # modals and the trigger_ids that open them (views.py)
         self._id_salt = "".join(secrets.choice(_ID_ALPHABET) for _ in range(3))
         self._id_counter = 0
 
