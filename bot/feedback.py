@@ -41,6 +41,13 @@ FEEDBACK_RETRIES = RetryConfig(
 """Every event carries a fresh `id`, so a resend after a 5XX is harmless (Glean keeps the first)."""
 
 
+def _dig(value: Any, *keys: str) -> Any:
+    """`value[k1][k2]...`, or None where a level is missing or not an object (payloads are not trusted)."""
+    for key in keys:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
 def _ids(body: dict[str, Any]) -> tuple[str, str]:
     user = body.get("user") or {}
     team_id = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
@@ -95,10 +102,10 @@ class FeedbackHandler:
 
     def on_reason(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """The modal's submit: its reason and comment go to Glean as written feedback on the same answer."""
-        values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-        chosen = ((values.get("reason") or {}).get("reason") or {}).get("selected_option") or {}
-        reason = chosen.get("value")
-        comment = str(((values.get("comment") or {}).get("comment") or {}).get("value") or "").strip()
+        values = _dig(body, "view", "state", "values")
+        reason = _dig(values, "reason", "reason", "selected_option", "value")
+        typed = _dig(values, "comment", "comment", "value")
+        comment = typed.strip() if isinstance(typed, str) else ""
         if reason not in REASONS:
             ack(response_action="errors", errors={"reason": "Pick what was wrong."})
             return
@@ -107,8 +114,7 @@ class FeedbackHandler:
             return
         ack()  # closes the modal
         team_id, user_id = _ids(body)
-        ref = str((body.get("view") or {}).get("private_metadata") or "")
-        _, ref_ok = parse_vote(f"bad:{ref}")
+        _, ref_ok = parse_vote(f"bad:{_dig(body, 'view', 'private_metadata')}")
         fields = {"team_id": team_id, "user_id": user_id}
         token = self._token(team_id, ref_ok, user_id, None)
         log_event(log, "feedback_reason", reason=reason, **fields)
@@ -140,7 +146,10 @@ class FeedbackHandler:
 
     def _ask_reason(self, client: WebClient, body: dict[str, Any], ref: str, fields: dict[str, str]) -> None:
         try:
-            client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=reason_modal(ref))
+            trigger_id = body.get("trigger_id")
+            client.views_open(
+                trigger_id=trigger_id if isinstance(trigger_id, str) else "", view=reason_modal(ref)
+            )
         except SlackApiError as exc:
             # The vote still counts and still goes to Glean; only the chance to say why is lost.
             log_event(

@@ -142,9 +142,9 @@ def votes_name(ref: str | None) -> Iterator[None]:
         _VOTE_REF.reset(token)
 
 
-def parse_vote(value: str | None) -> tuple[str, str | None]:
+def parse_vote(value: object) -> tuple[str, str | None]:
     """`good` / `bad` and the vote record a feedback button names (None for buttons made before records)."""
-    verdict, _, ref = (value or "").partition(":")
+    verdict, _, ref = (value if isinstance(value, str) else "").partition(":")
     return ("good" if verdict == "good" else "bad"), (ref if _VOTE_REF_SHAPE.fullmatch(ref) else None)
 
 
