@@ -146,6 +146,10 @@ class People:
         """
         return self._interactions.submit_view(user, view_id, dict(answers or {}))
 
+    def close_view(self, user: str, view_id: str) -> None:
+        """Close (cancel) a modal: nothing is sent (the sandbox's modals never ask for `view_closed`)."""
+        self.ws.views.close(user, view_id)
+
     def modal_errors(self, view_id: str) -> dict[str, str]:
         """What the bot's last `response_action: errors` ack shows under the modal's inputs."""
         opened = self.ws.views.get(view_id)

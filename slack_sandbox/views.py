@@ -92,3 +92,20 @@ class Views:
         """The modals open on `user`'s screen, oldest first."""
         with self._lock:
             return [copy.deepcopy(v.view) for v in self._views.values() if v.user == user and not v.closed]
+
+    def shown_to(self, user: str) -> list[JsonDict]:
+        """For the browser page: each open modal of `user` with the errors its last submission got."""
+        with self._lock:
+            return [
+                {"view": copy.deepcopy(v.view), "errors": dict(v.errors)}
+                for v in self._views.values()
+                if v.user == user and not v.closed
+            ]
+
+    def close(self, user: str, view_id: str) -> None:
+        """The person closes (cancels) their modal; ValueError if they have no such modal open."""
+        with self._lock:
+            opened = self._views.get(view_id)
+            if opened is None or opened.user != user or opened.closed:
+                raise ValueError(f"{user} has no open modal {view_id}")
+            opened.closed = True
