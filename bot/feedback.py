@@ -93,10 +93,12 @@ class FeedbackHandler:
         )
         log_event(log, "feedback", reason=verdict, status=status, count=total, **fields)
         token = self._token(team_id, ref, user_id, channel_id)
-        if token is None or previous == verdict:
-            return  # nothing to tell Glean: no answer token, someone else's private answer, or no change
+        if token is None:
+            return  # nothing to tell Glean: no answer token, or someone else's private answer
         if verdict == "bad":
             self._ask_reason(client, body, str(ref), fields)  # first: the click's trigger_id lasts 3 s
+        if previous == verdict:
+            return  # the same vote again: Glean has it (a repeated 👎 still offers the modal)
         event = models.FeedbackEvent.UPVOTE if verdict == "good" else models.FeedbackEvent.DOWNVOTE
         self._send(client, team_id, user_id, models.Feedback(tracking_tokens=[token], event=event), fields)
 

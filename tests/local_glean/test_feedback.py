@@ -6,10 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
+from glean.api_client import models as sdk_models
 
 from local_glean import LocalGlean
 
-from .helpers import HTTP, USER_EMAIL, USER_TOKEN, ask_chat, headers, post
+from .helpers import HTTP, USER_EMAIL, USER_TOKEN, ask_chat, headers, post, sdk
 
 
 def recorded(server: LocalGlean, user: str) -> list[dict[str, Any]]:
@@ -93,3 +94,12 @@ def test_feedback_needs_a_token_like_every_operation(server: LocalGlean) -> None
         f"{server.url}/rest/api/v1/feedback", json={"trackingTokens": ["t"], "event": "UPVOTE"}
     )
     assert reply.status_code == 401
+
+
+def test_glean_s_own_sdk_reports_feedback_the_same_way(server: LocalGlean, user: str) -> None:
+    with sdk(server, act_as=user) as client:
+        client.client.activity.feedback(
+            feedback1=sdk_models.Feedback(tracking_tokens=["t-sdk"], event=sdk_models.FeedbackEvent.UPVOTE)
+        )
+    [vote] = recorded(server, user)
+    assert (vote["event"], vote["trackingTokens"], vote["user"]) == ("UPVOTE", ["t-sdk"], user)
