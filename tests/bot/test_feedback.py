@@ -95,6 +95,13 @@ def test_a_thumbs_down_asks_why_and_sends_the_reason(bot: Bot) -> None:
         "comments": "That is last year's list",
         "vote": "DOWNVOTE",
     }
+    # 👎 again: the modal is offered again, but Glean already has this DOWNVOTE.
+    bot.sandbox.click(
+        "U_BOB", "C_GENERAL", answer["ts"], FEEDBACK, value=vote_value(answer, "negative_button")
+    )
+    bot.sandbox.wait_for(lambda: bot.sandbox.people.open_views("U_BOB"))
+    time.sleep(0.5)
+    assert [r["event"] for r in recorded(bot)] == ["DOWNVOTE", "MANUAL_FEEDBACK"]
 
 
 def test_a_glean_failure_on_feedback_is_only_logged(bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
