@@ -140,11 +140,11 @@ class FeedbackHandler:
             refusal = "other_channel"  # a value copied from another channel's answer
         elif target.get("private") and target["user_id"] != user_id:
             refusal = "not_asker"  # only the asker sees a private answer: this click was forged
-        if refusal is not None:
+        if target is None or refusal is not None:
             level = logging.WARNING if refusal in ("other_channel", "not_asker") else logging.INFO
             log_event(log, "feedback_not_sent", level, reason=refusal, team_id=team_id, user_id=user_id)
             return None
-        return str(target["tracking_token"]) if target else None
+        return str(target["tracking_token"])
 
     def _ask_reason(self, client: WebClient, body: dict[str, Any], ref: str, fields: dict[str, str]) -> None:
         try:
