@@ -145,3 +145,17 @@ def test_unknown_and_expired_triggers(client: WebClient, sandbox: Sandbox, recei
     with pytest.raises(SlackApiError) as late:
         client.views_open(trigger_id=trigger, view=MODAL)
     assert late.value.response["error"] == "expired_trigger_id"
+
+
+def test_closing_a_modal_sends_nothing_and_only_its_owner_can(
+    client: WebClient, sandbox: Sandbox, receiver: Receiver
+) -> None:
+    opened = client.views_open(trigger_id=click_trigger(client, sandbox, receiver), view=MODAL)["view"]
+    before = len(receiver.received())
+    with pytest.raises(ValueError, match="no open modal"):
+        sandbox.people.close_view("U_BOB", opened["id"])
+    sandbox.people.close_view("U_ALICE", opened["id"])
+    assert sandbox.people.open_views("U_ALICE") == []
+    assert len(receiver.received()) == before  # no view_closed: the modal did not ask for it
+    with pytest.raises(ValueError, match="no open modal"):
+        sandbox.people.submit_view("U_ALICE", opened["id"], {"kind": "wrong"})
