@@ -1,4 +1,4 @@
-"""Button handlers: "Share to thread" on private answers, and the feedback buttons."""
+"""Button handlers: "Share to thread" on private answers (the feedback buttons are `bot.feedback`)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from core.blocks import Source, public_answer_messages
+from bot.feedback import share_vote_target
+from core.blocks import Source, public_answer_messages, votes_name
 from core.logs import log_event
 from core.policy import Policy
 from core.slack_ops import is_external
 from core.store import Store
 
-__all__ = ["handle_feedback", "handle_share"]
+__all__ = ["handle_share"]
 
 log = logging.getLogger("gleanbot.actions")
 
@@ -62,10 +63,13 @@ def handle_share(
         respond(text="You already shared this answer to the thread.", replace_original=False)
         return
     sources = [Source(s["number"], s["title"], s.get("url")) for s in record["sources"]]
-    try:
-        for message in public_answer_messages(
+    # The public copy's 👍/👎 name the same Glean answer, for everyone in the channel now.
+    with votes_name(share_vote_target(store, team_id, record)):
+        messages = public_answer_messages(
             record["markdown"], sources, header=_shared_header(user_id, record.get("with_their_access", True))
-        ):
+        )
+    try:
+        for message in messages:
             client.chat_postMessage(
                 channel=record["channel_id"],
                 thread_ts=record["thread_ts"],
@@ -86,26 +90,3 @@ def _shared_header(user_id: str, with_their_access: bool) -> str:
     if with_their_access:
         return f"Shared by <@{user_id}> (answer generated with their access)"
     return f"Shared by <@{user_id}>"
-
-
-def handle_feedback(ack: Ack, body: dict[str, Any], store: Store) -> None:
-    """Record 👍/👎 on an answer (one vote per person per message; the latest wins)."""
-    ack()
-    team_id, user_id = _ids(body)
-    action = body["actions"][0]
-    value = "good" if action.get("value") == "good" else "bad"
-    channel_id = str((body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id"))
-    message_ts = str((body.get("message") or {}).get("ts") or (body.get("container") or {}).get("message_ts"))
-    previous, total = store.record_feedback(team_id, channel_id, message_ts, user_id, value)
-    # `count`: answers rated `value` so far (Redis feedback_total:{value}); a metrics pipeline can read either.
-    log_event(
-        log,
-        "feedback",
-        team_id=team_id,
-        channel_id=channel_id,
-        message_ts=message_ts,
-        user_id=user_id,
-        reason=value,
-        status="changed" if previous not in (None, value) else ("repeated" if previous == value else "new"),
-        count=total,
-    )

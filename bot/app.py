@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 from bot.commands import Commands
 from bot.decide import Decider
+from bot.feedback import FEEDBACK_TIMEOUT_S, FeedbackHandler
 from bot.intake import Intake
 from bot.listeners import Deps, register_listeners
 from core.clients import make_glean, make_slack_client
@@ -48,5 +49,7 @@ def build_app(
         name="gleanbot-bolt",
     )
     intake = Intake(settings, store, queue, decider)
-    register_listeners(app, Deps(intake=intake, store=store, commands=Commands(settings, store, queue)))
+    feedback = FeedbackHandler(settings, store, make_glean(settings, timeout_s=FEEDBACK_TIMEOUT_S))
+    commands = Commands(settings, store, queue)
+    register_listeners(app, Deps(intake=intake, store=store, commands=commands, feedback=feedback))
     return app

@@ -32,6 +32,10 @@ def unroutable_field(body: dict[str, Any]) -> str | None:
                 return "actions.action_id"
             if not _is_str(action.get("block_id", "")) or not _is_str(action.get("type", "")):
                 return "actions.block_id"
+    if body.get("type") in ("view_submission", "view_closed"):
+        view = body.get("view")
+        if not isinstance(view, dict) or not _is_str(view.get("callback_id")):
+            return "view.callback_id"  # Bolt routes a modal's submission on it
     for name in ("command", "callback_id", "type"):
         if name in body and not _is_str(body[name]):
             return name

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,9 +26,11 @@ __all__ = [
     "Source",
     "StartOver",
     "notice_message",
+    "parse_vote",
     "private_answer_messages",
     "public_answer_messages",
     "sources_markdown",
+    "votes_name",
 ]
 
 MESSAGE_MARKDOWN_MAX_CHARS = 11_500
@@ -39,6 +43,8 @@ FEEDBACK_ACTION_ID = "gleanbot_feedback"
 SHARE_ACTION_ID = "gleanbot_share"
 START_OVER_ACTION_ID = "gleanbot_start_over"
 _EMPTY_ANSWER = "_(Glean returned an empty answer.)_"
+_VOTE_REF: ContextVar[str | None] = ContextVar("gleanbot_vote_ref", default=None)
+_VOTE_REF_SHAPE = re.compile(r"[0-9a-f]{16}")
 _MARKER = re.compile(r"(?<!\[)\[(\d{1,3})\](?![(\]])")
 
 
@@ -121,10 +127,33 @@ def _context(mrkdwn: str) -> dict[str, Any]:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
 
 
+@contextmanager
+def votes_name(ref: str | None) -> Iterator[None]:
+    """Feedback buttons built inside this block name the answer's vote record (`vote:{ref}` in Redis).
+
+    A context rather than an argument: every writer builds its buttons in `finish()`, and the record is the
+    answer job's business, not the writers'. The value only points at the record; who votes, and whether they
+    may, is decided on the server from the signed click.
+    """
+    token = _VOTE_REF.set(ref)
+    try:
+        yield
+    finally:
+        _VOTE_REF.reset(token)
+
+
+def parse_vote(value: object) -> tuple[str, str | None]:
+    """`good` / `bad` and the vote record a feedback button names (None for buttons made before records)."""
+    verdict, _, ref = (value if isinstance(value, str) else "").partition(":")
+    return ("good" if verdict == "good" else "bad"), (ref if _VOTE_REF_SHAPE.fullmatch(ref) else None)
+
+
 def feedback_block(start_over: StartOver | None = None) -> dict[str, Any]:
     """👍/👎, and (for the person the conversation belongs to) a "Start over" button."""
+    ref = _VOTE_REF.get()
 
-    def button(text: str, value: str) -> dict[str, Any]:
+    def button(text: str, verdict: str) -> dict[str, Any]:
+        value = f"{verdict}:{ref}" if ref else verdict
         return {"text": {"type": "plain_text", "text": text}, "value": value, "accessibility_label": text}
 
     elements: list[dict[str, Any]] = [

@@ -64,6 +64,12 @@ KEYS = (
     ("notice:{key}", "string", "1 day", "a failure notice already posted (SET NX EX)"),
     ("feedback:{channel_id}:{ts}:{user_id}", "string", "90 days", "feedback given on an answer"),
     ("feedback_total:{value}", "string", "90 days", "how many answers are rated good / bad (counter)"),
+    (
+        "vote:{ref}",
+        "string",
+        "90 days",
+        "what a feedback button names: the answer's Glean token, channel, asker",
+    ),
     ("participants:{channel_id}:{thread_ts}", "set", "thread TTL", "who asked or shared files in a thread"),
     ("mythreads:{user_id}", "hash", "thread TTL", "threads a person asked in: '{channel_id}:{thread_ts}'"),
     ("files:{channel_id}:{thread_ts}", "set", "thread TTL", "Glean file ids a thread's questions use"),
@@ -252,6 +258,14 @@ class Store(PeopleStore):
             pipe.get(total_key)
             results = pipe.execute()
         return previous, int(results[-1] or 0)
+
+    def save_vote_target(self, team_id: str, ref: str, record: dict[str, Any]) -> None:
+        """An answer's vote record: its Glean trackingToken, channel, asker and whether only they can see it."""
+        self.redis.set(self.key(team_id, "vote", ref), json.dumps(record), ex=FEEDBACK_TTL_S)
+
+    def vote_target(self, team_id: str, ref: str) -> dict[str, Any] | None:
+        raw = self.redis.get(self.key(team_id, "vote", ref))
+        return None if raw is None else cast("dict[str, Any]", json.loads(cast(str, raw)))
 
     # -- '/glean clear all' confirmations ------------------------------------------------------------
     def save_confirmation(self, team_id: str, nonce: str, user_id: str) -> None:

@@ -35,6 +35,9 @@ class Answer:
     """Progress lines ("Searching: holidays", "Reading: 2 documents") in arrival order."""
     notices: list[str] = field(default_factory=list)
     """Text of ERROR and WARNING messages Glean sent along."""
+    tracking_token: str | None = None
+    """What `/feedback` names for a vote on this answer: its message's `messageTrackingToken`, else the
+    reply's `chatSessionTrackingToken`."""
 
 
 class AnswerBuilder:
@@ -46,6 +49,8 @@ class AnswerBuilder:
         self._chat_id: str | None = None
         self._follow_ups: list[str] = []
         self._message_id: str | None = None
+        self._message_token: str | None = None
+        self._session_token: str | None = None
         self.updates: list[str] = []
         self.notices: list[str] = []
 
@@ -54,6 +59,7 @@ class AnswerBuilder:
             self._chat_id = response.chat_id  # Glean's clients take the first non-null one
         if response.follow_up_prompts:
             self._follow_ups = list(response.follow_up_prompts)
+        self._session_token = self._session_token or response.chat_session_tracking_token
         added = [self._add_message(m) for m in response.messages or []]
         return "".join(added)
 
@@ -73,6 +79,7 @@ class AnswerBuilder:
             follow_up_prompts=list(self._follow_ups),
             updates=list(self.updates),
             notices=list(self.notices),
+            tracking_token=self._message_token or self._session_token,
         )
 
     def _add_message(self, message: ChatMessage) -> str:
@@ -95,6 +102,8 @@ class AnswerBuilder:
         if message.message_id and self._message_id and message.message_id != self._message_id and self.text:
             out.append("\n\n")  # a new answer message, not a delta of the previous one
         self._message_id = message.message_id or self._message_id
+        # The latest answer message's token: a vote is on the answer as finally shown.
+        self._message_token = message.message_tracking_token or self._message_token
         for fragment in message.fragments or []:
             if fragment.text:
                 out.append(fragment.text)

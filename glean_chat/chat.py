@@ -117,7 +117,7 @@ class Chat:
         """Classify (`detect_only=True`) or answer a question with the retired `/ask` endpoint."""
         if "timezone_offset" in options:
             raise TypeError("ask() takes no timezone_offset (Glean's /ask has no such parameter)")
-        body = _validated(models.AskRequest, ask_request).to_wire()
+        body = validated(models.AskRequest, ask_request).to_wire()
         return self._json("ask", models.AskResponse, body=body, idempotent=True, **options)
 
     # -- saved chats ---------------------------------------------------------------------------------
@@ -234,10 +234,10 @@ def _chat_body(args: Mapping[str, Any]) -> dict[str, Any]:
         "stream",
     )
     raw = {name: args[name] for name in fields if args.get(name) is not None}
-    return _validated(models.ChatRequest, raw).to_wire()
+    return validated(models.ChatRequest, raw).to_wire()
 
 
-def _validated(model: type[M], value: M | Mapping[str, Any]) -> M:
+def validated(model: type[M], value: M | Mapping[str, Any]) -> M:
     if isinstance(value, model):
         return value
     try:

@@ -1,4 +1,4 @@
-"""`Glean`, the entry point: `Glean(bearer_auth=..., instance=... | server_url=...).client.chat`."""
+"""`Glean`, the entry point: `Glean(bearer_auth=..., server_url=...).client.chat` (and `.client.activity`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import httpx
 
 from ._transport import Transport
 from ._version import __version__
+from .activity import Activity
 from .chat import Chat
 from .errors import GleanConfigError
 from .utils import DEFAULT_RETRY_CONFIG, RetryConfig
@@ -23,10 +24,11 @@ _INSTANCE_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")  
 
 
 class ClientNamespace:
-    """`glean.client`: groups the API areas the way Glean's SDK does (only `chat` here)."""
+    """`glean.client`: groups the API areas the way Glean's SDK does (`chat`, and `activity` for feedback)."""
 
     def __init__(self, transport: Transport) -> None:
         self.chat = Chat(transport)
+        self.activity = Activity(transport)
 
 
 class Glean:

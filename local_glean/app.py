@@ -17,6 +17,7 @@ from .chats_api import (
     handle_listchats,
 )
 from .faults import parse_fault
+from .feedback_api import feedback_endpoint, handle_feedback
 from .files_api import (
     handle_deletechatfiles,
     handle_doc,
@@ -44,6 +45,7 @@ POST_OPERATIONS: dict[str, Handler] = {
     "uploadchatfiles": handle_upload,
     "getchatfiles": handle_getchatfiles,
     "deletechatfiles": handle_deletechatfiles,
+    "feedback": handle_feedback,
 }
 # These count an injected delay against the request's own timeoutMillis (and so can answer 408).
 TIMED_OPERATIONS = frozenset({"chat", "ask"})
@@ -125,6 +127,9 @@ def dispatch(service: Service, request: Request) -> Response:
         return handler(service, request, who)
     if path == "/_local/faults":
         return _faults_endpoint(service, request)
+    if path == "/_local/feedback":
+        # Open like /_local/faults: local_glean is a loopback test double; feedback holds no document text.
+        return feedback_endpoint(service, request)
     if request.method != "GET":
         raise ApiError(404, f"Unknown endpoint: {request.method} {path}.")
     if path.startswith("/docs/"):

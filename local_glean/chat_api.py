@@ -178,6 +178,7 @@ def _stream(
             "author": "GLEAN_AI",
             "messageType": "CONTENT",
             "messageId": turn.content_id,
+            "messageTrackingToken": turn.tracking_token,
             "fragments": [fragment],
             "hasMoreFragments": not final,
             "ts": timestamp(),

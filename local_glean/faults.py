@@ -20,6 +20,7 @@ OPERATIONS = frozenset(
         "uploadchatfiles",
         "getchatfiles",
         "deletechatfiles",
+        "feedback",
         "chat-files",
     }
 )

@@ -1,6 +1,7 @@
 """Saved chats and uploaded files on disk in the data folder: one JSON file per record, atomic writes.
 
-Layout: `chats/<chatId>.json`, `files/<fileId>.json` (metadata) and `files/<fileId>.bin` (the bytes).
+Layout: `chats/<chatId>.json`, `files/<fileId>.json` (metadata), `files/<fileId>.bin` (the bytes) and
+`feedback.jsonl` (each `/feedback` event received, one JSON line each, appended).
 Every write goes to a temporary file in the same folder and is renamed into place, so a crash never leaves
 a half-written record; a file's bytes are in place before its metadata, and its metadata is removed before
 its bytes, so a file record always has its content. Ids are checked against a strict pattern before they
@@ -78,6 +79,7 @@ class Store:
         self.files_dir = data_dir / "files"
         self.chats_dir.mkdir(parents=True, exist_ok=True)
         self.files_dir.mkdir(parents=True, exist_ok=True)
+        self.feedback_path = data_dir / "feedback.jsonl"
         self.lock = threading.RLock()
         self._clean_leftovers()
 
@@ -190,3 +192,23 @@ class Store:
                 return False
             blob.unlink(missing_ok=True)
             return True
+
+    # -- feedback --------------------------------------------------------------------------------
+
+    def add_feedback(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+        with self.lock, self.feedback_path.open("a", encoding="utf-8") as handle:
+            handle.write(line)
+
+    def feedback(self) -> list[dict[str, Any]]:
+        """Every feedback event received, oldest first (a line cut short by a crash is skipped)."""
+        with self.lock:
+            try:
+                lines = self.feedback_path.read_text(encoding="utf-8").splitlines()
+            except FileNotFoundError:
+                return []
+        out: list[dict[str, Any]] = []
+        for line in lines:
+            with contextlib.suppress(ValueError):
+                out.append(json.loads(line))
+        return out

@@ -87,6 +87,8 @@ class Turn:
             "author": "GLEAN_AI",
             "messageType": "CONTENT",
             "messageId": self.content_id,
+            # What a client's 👍/👎 names in /feedback (one token per answer turn).
+            "messageTrackingToken": self.tracking_token,
             "fragments": self.fragments,
             "hasMoreFragments": False,
             "ts": timestamp(),

@@ -1,4 +1,4 @@
-"""What users do with the app's UI: slash commands and button clicks, sent as Slack's signed form POSTs."""
+"""What users do with the app's UI: slash commands, button clicks and modal submissions, as Slack's signed form POSTs."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from . import shapes
 from .blocks import find_action
 from .config import SandboxConfig
 from .delivery import Deliverer, Delivery
@@ -47,7 +46,7 @@ class Interactions:
             "api_app_id": self._config.api_app_id,
             "is_enterprise_install": "false",
             "response_url": self._responses.create(target),
-            "trigger_id": shapes.trigger_id(),
+            "trigger_id": self._ws.views.issue(user),
         }
         try:
             delivery = self._deliverer.send("command", urlencode(form), FORM_CONTENT_TYPE, form)
@@ -82,6 +81,48 @@ class Interactions:
         body = urlencode({"payload": json.dumps(payload)})
         return self._deliverer.send("action", body, FORM_CONTENT_TYPE, payload)
 
+    def submit_view(self, user: str, view_id: str, answers: dict[str, str | None]) -> Delivery:
+        """Press a modal's submit button with `answers` (action_id -> chosen option value or typed text).
+
+        Refused (ValueError) where Slack's client would not send it: not the user's open modal, a required
+        input left empty, an option the element does not offer. The ack decides the modal's fate as in
+        Slack: empty closes it, `response_action: errors` keeps it open with the messages, `update` replaces it.
+        """
+        opened = self._ws.views.get(view_id)
+        if opened is None or opened.user != user or opened.closed:
+            raise ValueError(f"{user} has no open modal {view_id}")
+        values = view_state(opened.view, answers)
+        view = {**opened.view, "state": {"values": values}}
+        user_data = self._ws.users[user]
+        payload: JsonDict = {
+            "type": "view_submission",
+            "team": {"id": self._config.team_id, "domain": self._config.team_domain},
+            "user": {
+                "id": user,
+                "username": user_data["name"],
+                "name": user_data["name"],
+                "team_id": user_data["team_id"],
+            },
+            "api_app_id": self._config.api_app_id,
+            "token": self._config.verification_token,
+            "trigger_id": self._ws.views.issue(user),
+            "view": view,
+            "response_urls": [],
+            "is_enterprise_install": False,
+            "enterprise": None,
+        }
+        delivery = self.deliver_action(payload)
+        opened.submissions += 1
+        ack = _ack_payload(delivery) if delivery.ok and delivery.response_body.strip() else {}
+        action = ack.get("response_action")
+        if action == "errors" and isinstance(ack.get("errors"), dict):
+            opened.errors = {str(k): str(v) for k, v in ack["errors"].items()}
+        elif action == "update" and isinstance(ack.get("view"), dict):
+            opened.view = {**opened.view, **ack["view"], "state": {"values": {}}}
+        elif delivery.ok:
+            opened.closed = True  # an empty ack (or `clear`) closes the modal
+        return delivery
+
     def _block_actions(self, user: str, channel_id: str, message: Message, action: JsonDict) -> JsonDict:
         is_ephemeral = message.ephemeral_user is not None
         container: JsonDict = {
@@ -104,7 +145,7 @@ class Interactions:
             "api_app_id": self._config.api_app_id,
             "token": self._config.verification_token,
             "container": container,
-            "trigger_id": shapes.trigger_id(),
+            "trigger_id": self._ws.views.issue(user),
             "team": {"id": self._config.team_id, "domain": self._config.team_domain},
             "enterprise": None,
             "is_enterprise_install": False,
@@ -150,3 +191,29 @@ def _ack_payload(delivery: Delivery) -> JsonDict:
         if isinstance(decoded, dict):
             return decoded
     return {"text": body}
+
+
+def view_state(view: JsonDict, answers: dict[str, str | None]) -> JsonDict:
+    """`view.state.values` for these answers: block_id -> action_id -> the element's value, as Slack sends it."""
+    values: JsonDict = {}
+    unused = dict(answers)
+    for block in view.get("blocks") or []:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        action_id = element["action_id"]
+        answer = unused.pop(action_id, None)
+        if answer in (None, "") and not block.get("optional"):
+            raise ValueError(f"Slack would not submit: the input {action_id!r} is required")
+        entry: JsonDict = {"type": element["type"]}
+        if element["type"] == "plain_text_input":
+            entry["value"] = answer or None
+        else:
+            option = next((o for o in element.get("options", []) if o.get("value") == answer), None)
+            if answer and option is None:
+                raise ValueError(f"{action_id!r} offers no option {answer!r}")
+            entry["selected_option"] = option
+        values[str(block.get("block_id") or action_id)] = {action_id: entry}
+    if unused:
+        raise ValueError(f"the modal has no inputs {sorted(unused)}")
+    return values

@@ -138,6 +138,26 @@ class People:
         """
         return self._interactions.click(user, self._channel_for(user, channel), message_ts, action_id, value)
 
+    def open_views(self, user: str) -> list[JsonDict]:
+        """The modals the bot opened for `user` (views.open) that are still on their screen, oldest first."""
+        return self.ws.views.open_for(user)
+
+    def submit_view(self, user: str, view_id: str, answers: dict[str, str | None] | None = None) -> Delivery:
+        """Submit one of the user's open modals: a signed `view_submission` (`answers`: action_id -> value).
+
+        Raises ValueError where Slack's client would not submit (a required input empty, no such modal).
+        """
+        return self._interactions.submit_view(user, view_id, dict(answers or {}))
+
+    def close_view(self, user: str, view_id: str) -> None:
+        """Close (cancel) a modal: nothing is sent (the sandbox's modals never ask for `view_closed`)."""
+        self.ws.views.close(user, view_id)
+
+    def modal_errors(self, view_id: str) -> dict[str, str]:
+        """What the bot's last `response_action: errors` ack shows under the modal's inputs."""
+        opened = self.ws.views.get(view_id)
+        return dict(opened.errors) if opened is not None else {}
+
 
 def _file_id(file: str | JsonDict) -> str:
     return file if isinstance(file, str) else str(file["id"])

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import shapes
 from .config import SandboxConfig
+from .views import Views
 
 JsonDict = dict[str, Any]
 
@@ -102,6 +103,7 @@ class Workspace:
         self.statuses: dict[tuple[str, str], JsonDict] = {}
         self.status_log: list[JsonDict] = []
         self.agent_threads: dict[tuple[str, str], JsonDict] = {}  # (DM, thread_ts) -> agent.py's record
+        self.views = Views()  # modals and the trigger_ids that open them (views.py)
         self._id_salt = "".join(secrets.choice(_ID_ALPHABET) for _ in range(3))
         self._id_counter = 0
 
@@ -187,11 +189,8 @@ class Workspace:
     # ---- messages ----------------------------------------------------------------------------------------
 
     def add_message(self, channel_id: str, data: JsonDict) -> Message:
-        """Store a message; a `thread_ts` makes it a reply and updates the parent's reply summary.
-
-        As in Slack, a `thread_ts` naming a reply threads under that reply's parent, and one naming no message
-        leaves the new message at the top level.
-        """
+        """Store a message; a `thread_ts` makes it a reply and updates the parent's reply summary. As in Slack,
+        a `thread_ts` naming a reply threads under its parent, and one naming no message leaves it top-level."""
         with self.lock:
             thread_ts = data.get("thread_ts")
             if thread_ts:

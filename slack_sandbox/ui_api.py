@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from .files import HttpAnswer
+from .ui_modals import close_view, submit_view
 from .ui_view import SLASH_COMMANDS, UiParts, can_see, is_home_human, versioned_snapshot
 
 JsonDict = dict[str, Any]
@@ -288,6 +289,8 @@ _ACTIONS = {
     "click": UiApi.click,
     "dismiss": UiApi.dismiss,
     "settings": UiApi.settings,
+    "submit_view": submit_view,
+    "close_view": close_view,
 }
 
 

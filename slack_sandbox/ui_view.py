@@ -151,6 +151,7 @@ def snapshot(sandbox: UiParts, user_id: str) -> JsonDict:
             "messages": messages,
             "ephemerals": ephemerals,
             "statuses": statuses,
+            "views": ws.views.shown_to(user_id),  # modals the bot opened for this person (ui/modal.js)
         }
     last = sandbox.deliverer.records()[-1:] if sandbox.deliverer.bot_url else []
     state["workspace"]["last_delivery_error"] = (

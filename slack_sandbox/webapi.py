@@ -19,7 +19,7 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import api_assistant, api_chat, api_read, api_stream
+from . import api_assistant, api_chat, api_read, api_stream, api_views
 from .api_base import ApiContext, ApiError, JsonDict, Params
 from .holds import Holds
 from .ratelimit import RateLimiter
@@ -34,6 +34,7 @@ METHODS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     **api_stream.HANDLERS,
     **api_read.HANDLERS,
     **api_assistant.HANDLERS,
+    **api_views.HANDLERS,
 }
 _SECRET_PARAMS = frozenset({"token"})
 

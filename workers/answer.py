@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from rq.timeouts import BaseTimeoutException
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from core.blocks import Source
+from core.blocks import Source, votes_name
 from core.contract import AnswerJob
 from core.failures import describe
 from core.logs import log_event
@@ -205,6 +206,7 @@ def _run(
     answer = builder.result()
     markdown = answer.text or ("\n".join(answer.notices) if answer.notices else "")
     sources = [Source(c.number, c.title, c.url) for c in answer.citations]
+    vote_ref = _save_vote_target(store, job, answer.tracking_token)
     if not job.answers_in_thread:
         # Saved before it is shown, so a quick click on "Share to thread" finds it.
         store.save_share(
@@ -218,16 +220,37 @@ def _run(
                 "with_their_access": job.act_as is not None,
                 "markdown": markdown,
                 "sources": [{"number": s.number, "title": s.title, "url": s.url} for s in sources],
+                "tracking_token": answer.tracking_token,  # the shared copy's votes name the same answer
             },
         )
     if not job.answers_in_thread:
         # State before send: an ephemeral or `/glean ask` reply cannot be taken back, so a retry after a
         # crash from here on takes it as sent (workers.partial).
         store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="delivering")
-    writer.finish(markdown, sources)
+    with votes_name(vote_ref):
+        writer.finish(markdown, sources)
     if not shown:
         _log_visible(job)
     return answer
+
+
+def _save_vote_target(store: Store, job: AnswerJob, tracking_token: str | None) -> str | None:
+    """What the answer's 👍/👎 buttons will name (None when Glean gave no token: votes are only counted)."""
+    if not tracking_token:
+        return None
+    ref = secrets.token_hex(8)
+    store.save_vote_target(
+        job.team_id,
+        ref,
+        {
+            "tracking_token": tracking_token,
+            "channel_id": job.channel_id,
+            "user_id": job.user_id,
+            # Only the asker sees an ephemeral or `/glean ask` answer: anyone else's click on it is forged.
+            "private": not job.answers_in_thread,
+        },
+    )
+    return ref
 
 
 def _log_visible(job: AnswerJob) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, BoltRequest, Respond
 from slack_sdk import WebClient
 
-from bot.actions import handle_feedback, handle_share
+from bot.actions import handle_share
 from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
+from bot.feedback import REASON_CALLBACK_ID, FeedbackHandler
 from bot.intake import Incoming, Intake
 from bot.intake.incoming import InvalidEvent
 from bot.listeners.agent import build_assistant, dm_opened
@@ -30,6 +31,7 @@ class Deps:
     intake: Intake
     store: Store
     commands: Commands
+    feedback: FeedbackHandler
 
 
 def _retry_num(request: BoltRequest) -> str | None:
@@ -116,9 +118,8 @@ def register_listeners(app: App, deps: Deps) -> None:
         handle_share(ack, body, client, respond, deps.store, deps.intake.settings.policy)
 
     app.action(SHARE_ACTION_ID)(members_only(share))
-    app.action(FEEDBACK_ACTION_ID)(
-        members_only(lambda ack, body, _c, _r: handle_feedback(ack, body, deps.store))
-    )
+    app.action(FEEDBACK_ACTION_ID)(members_only(lambda ack, body, c, _r: deps.feedback.on_vote(ack, body, c)))
+    app.view(REASON_CALLBACK_ID)(deps.feedback.on_reason)
     app.command("/glean")(members_only(deps.commands.on_command))
     app.action(START_OVER_ACTION_ID)(
         members_only(lambda ack, body, _c, respond: deps.commands.on_start_over(ack, body, respond))

@@ -53,6 +53,13 @@ from ._documents import (
     TextRange,
 )
 from ._enums import AgentEnum, Author, ChatFileFailureReason, ChatFileStatus, MessageType, Mode
+from ._feedback import (
+    Feedback,
+    FeedbackCategory,
+    FeedbackEvent,
+    FeedbackIssue,
+    ManualFeedbackInfo,
+)
 from ._files import (
     DeleteChatFilesRequest,
     File,
@@ -112,6 +119,10 @@ __all__ = [
     "FacetFilter",
     "FacetFilterSet",
     "FacetFilterValue",
+    "Feedback",
+    "FeedbackCategory",
+    "FeedbackEvent",
+    "FeedbackIssue",
     "File",
     "GetChatApplicationRequest",
     "GetChatApplicationResponse",
@@ -122,6 +133,7 @@ __all__ = [
     "GleanModel",
     "InvalidOperatorValueError",
     "ListChatsResponse",
+    "ManualFeedbackInfo",
     "MessageType",
     "Mode",
     "Person",

@@ -126,6 +126,7 @@
   function render() {
     const state = ui.state;
     if (!state) return;
+    window.SandboxModal.render(state);
     const ctx = V.context(state);
     document.title = `${state.workspace.team_name} · Slack sandbox`;
     $("#team-name").textContent = state.workspace.team_name;

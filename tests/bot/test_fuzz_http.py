@@ -145,6 +145,34 @@ def actions(draw: st.DrawFn) -> dict[str, Any]:
     return _mutated(payload, draw, ["type", "user", "team", "channel", "container", "actions", "message"])
 
 
+@st.composite
+def submissions(draw: st.DrawFn) -> dict[str, Any]:
+    """The 👎 reason modal's view_submission, fields replaced, dropped or added."""
+    reason = {
+        "type": "radio_buttons",
+        "selected_option": {"value": draw(st.sampled_from(["wrong", "other", "x"]))},
+    }
+    values = {
+        "reason": {"reason": reason},
+        "comment": {"comment": {"type": "plain_text_input", "value": "old"}},
+    }
+    view = {
+        "id": "V1",
+        "type": "modal",
+        "callback_id": "gleanbot_feedback_reason",
+        "private_metadata": draw(st.sampled_from(["0123456789abcdef", ""]) | st.text(max_size=40)),
+        "state": {"values": _mutated(values, draw, ["reason", "comment"])},
+    }
+    payload = {
+        "type": "view_submission",
+        "user": {"id": "U_ALICE", "team_id": "T0SANDBOX"},
+        "team": {"id": "T0SANDBOX"},
+        "trigger_id": "1.2.3",
+        "view": _mutated(view, draw, ["callback_id", "private_metadata", "state"]),
+    }
+    return _mutated(payload, draw, ["type", "user", "team", "view"])
+
+
 class Tally:
     def __init__(self) -> None:
         self.sent = 0
@@ -211,6 +239,15 @@ def test_fuzzed_button_clicks_never_crash_the_listener(bot: Bot, tally: Tally) -
     def run(payload: dict[str, Any]) -> None:
         if payload.get("response_url") == NOWHERE:
             payload["response_url"] = bot.sandbox.response_url("C_GENERAL", "U_ALICE")
+        tally.post(bot, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    run()
+
+
+def test_fuzzed_modal_submissions_never_crash_the_listener(bot: Bot, tally: Tally) -> None:
+    @FUZZ
+    @given(submissions())
+    def run(payload: dict[str, Any]) -> None:
         tally.post(bot, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     run()

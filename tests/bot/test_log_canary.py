@@ -1,10 +1,11 @@
 """No log line, at any documented LOG_LEVEL, carries message text or a token: a canary string is sent in
-forged, stale, oversized and malformed requests, in a question whose answer fails and in a job that crashes,
-and every line `gleanbot http` and `gleanbot worker` wrote is searched for it."""
+forged, stale, oversized and malformed requests, in a question whose answer fails, in a job that crashes and
+in a 👎's written reason, and every line `gleanbot http` and `gleanbot worker` wrote is searched for it."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import time
 
@@ -19,6 +20,7 @@ from local_stack.checks import wait_until
 from local_stack.ports import free_port
 from local_stack.processes import GleanbotProcess
 from slack_sandbox import Sandbox
+from tests.bot.test_feedback import vote_value
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, bot_env, message_event_body, signed_headers
 
 CANARY = "zebra-canary-7f3a91"
@@ -105,6 +107,31 @@ def test_no_log_line_carries_message_text_or_a_token(
             m for m in sandbox.messages("C_GENERAL", thread_ts=question["ts"]) if m.get("user") == "UBOT"
         ]
         assert notices, "the failing answer told nobody: the test did not reach the failure path"
+        # A 👎 whose reason's comment carries the canary: it goes to Glean, and into no log line.
+        httpx.delete(f"{glean.base_url}/_local/faults")
+        answered = sandbox.post_message("U_ALICE", "C_GENERAL", "<@UBOT> What are the company holidays?")
+        sandbox.wait_for(lambda: queue.count >= 1, timeout_s=20)
+        worker = GleanbotProcess(["worker", "--burst"], env)
+        processes.append(worker)
+        assert worker.popen.wait(60) == 0
+        [answer] = [
+            m for m in sandbox.messages("C_GENERAL", thread_ts=answered["ts"]) if m.get("user") == "UBOT"
+        ]
+        sandbox.click(
+            "U_ALICE",
+            "C_GENERAL",
+            answer["ts"],
+            "gleanbot_feedback",
+            value=vote_value(answer, "negative_button"),
+        )
+        [modal] = sandbox.wait_for(lambda: sandbox.people.open_views("U_ALICE"))
+        sandbox.people.submit_view("U_ALICE", modal["id"], {"reason": "other", "comment": f"about {CANARY}"})
+        sandbox.wait_for(
+            lambda: any(
+                CANARY in json.dumps(r)
+                for r in httpx.get(f"{glean.base_url}/_local/feedback").json()["feedback"]
+            )
+        )
     finally:
         for process in processes:
             process.stop()

@@ -18,6 +18,7 @@ from core.store import Store, open_redis
 from local_glean import LocalGlean
 from local_stack.processes import GleanbotProcess
 from slack_sandbox import Sandbox, SandboxConfig
+from tests.bot.test_feedback import recorded, vote_value
 from tests.harness import BOT_TOKEN, SIGNING_SECRET, Bot, Outcomes, bot_env
 
 APP_TOKEN = "xapp-1-A0SANDBOX-test-app-token"
@@ -124,6 +125,22 @@ def test_feedback_buttons_work_over_the_socket(bot: Bot) -> None:
     assert (delivery.transport, delivery.ok) == ("socket", True)
     key = f"gleanbot:T0SANDBOX:feedback:C_GENERAL:{reply['ts']}:U_BOB"
     assert bot.sandbox.wait_for(lambda: bot.store.redis.get(key)) == "good"
+
+
+def test_a_thumbs_down_and_its_reason_reach_glean_over_the_socket(bot: Bot) -> None:
+    question = bot.ask(QUESTION)
+    bot.work()
+    [reply] = bot.replies(question["ts"])
+    value = vote_value(reply, "negative_button")
+    delivery = bot.sandbox.click("U_BOB", "C_GENERAL", reply["ts"], "gleanbot_feedback", value=value)
+    assert (delivery.transport, delivery.ok) == ("socket", True)
+    [modal] = bot.sandbox.wait_for(lambda: bot.sandbox.people.open_views("U_BOB"))
+    submitted = bot.sandbox.people.submit_view("U_BOB", modal["id"], {"reason": "incomplete"})
+    assert (submitted.transport, submitted.ok) == ("socket", True)
+    assert bot.sandbox.people.open_views("U_BOB") == []
+    votes = bot.sandbox.wait_for(lambda: (r := recorded(bot)) and len(r) >= 2 and r)
+    assert [v["event"] for v in votes] == ["DOWNVOTE", "MANUAL_FEEDBACK"]
+    assert votes[1]["manualFeedbackInfo"]["issues"] == ["INCOMPLETE_OR_NO_ANSWER"]
 
 
 def test_gleanbot_socket_process_answers_a_question(

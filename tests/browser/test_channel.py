@@ -7,6 +7,7 @@ import importlib.util
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 
 from local_stack.stack import Stack
@@ -80,14 +81,48 @@ def test_feedback_buttons_reach_the_bot(stack: Stack, open_page: Callable[..., A
     ask(page, "How do I set up the VPN?")
     answer = page.locator(FINISHED_ANSWER)
     answer.wait_for(timeout=ANSWER_TIMEOUT_MS)
-    good = answer.locator('button[data-action-id="gleanbot_feedback"][data-value="good"]')
+    # The value names the answer's vote record ("good:<ref>"), never the voter.
+    good = answer.locator('button[data-action-id="gleanbot_feedback"][data-value^="good:"]')
     good.click()
     assert stack.sandbox is not None
     delivery = stack.sandbox.wait_for(
-        lambda: [d for d in stack.sandbox.deliveries("action") if d.payload["actions"][0]["value"] == "good"]  # type: ignore[union-attr]
+        lambda: [
+            d
+            for d in stack.sandbox.deliveries("action")  # type: ignore[union-attr]
+            if str(d.payload.get("actions", [{}])[0].get("value", "")).startswith("good:")
+        ]
     )[-1]
     assert delivery.ok and delivery.payload["user"]["id"] == "U_ALICE"
     assert "pressed" in (good.get_attribute("class") or "")
+
+
+def test_a_thumbs_down_opens_a_modal_whose_reason_reaches_glean(
+    stack: Stack, open_page: Callable[..., Any]
+) -> None:
+    page = open_page(stack)  # Alice: Bob's conversations are counted by the /glean clear test below
+    ask(page, "What is the meal limit on business travel?")
+    answer = page.locator(FINISHED_ANSWER)
+    answer.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    answer.locator('button[data-action-id="gleanbot_feedback"][data-value^="bad:"]').click()
+    modal = page.locator('#modal .modal-card[role="dialog"]')
+    modal.wait_for()
+    assert "What was wrong?" in modal.inner_text()
+    modal.locator(".modal-submit").click()  # nothing chosen: the page, like Slack, does not send it
+    modal.locator(".modal-status", has_text="required").wait_for()
+    modal.locator("label", has_text="It's out of date").click()
+    modal.locator("textarea").fill("The limit changed in March")
+    modal.locator(".modal-submit").click()
+    page.locator("#modal").wait_for(state="hidden")
+    assert stack.glean is not None
+
+    def reasons() -> list[dict[str, Any]]:
+        records = httpx.get(f"{stack.glean.url}/_local/feedback").json()["feedback"]  # type: ignore[union-attr]
+        return [r for r in records if r["event"] == "MANUAL_FEEDBACK"]
+
+    [reason] = stack.sandbox.wait_for(reasons)  # type: ignore[union-attr]
+    assert reason["manualFeedbackInfo"]["issues"] == ["OUTDATED_RESPONSE"]
+    assert reason["manualFeedbackInfo"]["comments"] == "The limit changed in March"
+    assert page.errors == []
 
 
 def test_an_unknown_command_gets_slackbots_answer_and_nothing_is_sent(

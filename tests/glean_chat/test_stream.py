@@ -8,7 +8,8 @@ import threading
 import pytest
 
 from glean_chat import Glean, errors
-from glean_chat.answer import AnswerBuilder, answer_from_response
+from glean_chat.answer import AnswerBuilder, answer_from_response, answer_from_responses
+from glean_chat.models import ChatResponse
 from tests.glean_chat.scripted import Reply, ScriptedServer
 
 
@@ -189,3 +190,13 @@ def test_a_stalled_stream_is_a_timeout(server: ScriptedServer) -> None:
     with Glean(bearer_auth="t", server_url=server.url, timeout_ms=300) as g:
         with pytest.raises(errors.GleanTimeoutError):
             list(g.client.chat.start_stream(messages=[{"fragments": [{"text": "q"}]}]))
+
+
+def test_an_answer_carries_the_token_a_vote_on_it_names() -> None:
+    with_message_token = content("Dec 25.", more=False)
+    with_message_token["messages"][0]["messageTrackingToken"] = "m-tok"  # type: ignore[index]
+    built = answer_from_responses(ChatResponse.model_validate(r) for r in (UPDATE, with_message_token))
+    assert built.tracking_token == "m-tok"
+    # Without a message token, the reply's session token is what Glean's clients send.
+    plain = answer_from_responses([ChatResponse.model_validate(content("Dec 25.", more=False))])
+    assert plain.tracking_token == "s1"

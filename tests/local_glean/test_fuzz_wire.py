@@ -47,6 +47,12 @@ VALID: dict[str, dict[str, Any]] = {
     "getchatapplication": {"id": "handbook-assistant"},
     "getchatfiles": {"fileIds": ["file-does-not-exist"]},
     "deletechatfiles": {"fileIds": ["file-does-not-exist"]},
+    "feedback": {
+        "trackingTokens": ["token-of-no-answer"],
+        "event": "MANUAL_FEEDBACK",
+        "category": "CHAT",
+        "manualFeedbackInfo": {"source": "CHAT", "issues": ["OTHER"], "comments": "x", "vote": "DOWNVOTE"},
+    },
 }
 JSON = st.recursive(
     st.none()
