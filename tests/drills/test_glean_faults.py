@@ -17,7 +17,7 @@ from local_glean.config import LocalGleanConfig
 from local_glean.pacing import Pace
 from slack_sandbox import Sandbox
 from tests.drills.helpers import QUESTION, bot_messages, is_complete_answer, is_notice, reactions
-from tests.harness import Bot, start_bot
+from tests.harness import Bot, saved_chats, start_bot
 
 
 def _outcome(bot: Bot, ts: str) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
@@ -111,9 +111,10 @@ def test_a_slow_but_steady_stream_is_answered_once(
 def test_a_stalled_stream_is_given_up_and_reported_once(
     sandbox: Sandbox, redis_url: str, paced_glean: Callable[[Pace], LocalGlean]
 ) -> None:
-    # 1.2 s of silence between lines, past GLEAN_TIMEOUT_S=1: each attempt gives up; the asker is told.
+    # 1.2 s of silence between lines, past GLEAN_TIMEOUT_S=1: the attempt gives up; with no retry left the
+    # asker is told.
     glean = paced_glean(Pace(first_token_ms=2400, tokens_per_s=80.0))
-    bot = start_bot(sandbox, glean, redis_url, GLEAN_TIMEOUT_S="1", GLEANBOT_JOB_RETRIES="1")
+    bot = start_bot(sandbox, glean, redis_url, GLEAN_TIMEOUT_S="1", GLEANBOT_JOB_RETRIES="0")
     try:
         question = bot.ask(QUESTION)
         bot.work()
@@ -122,5 +123,24 @@ def test_a_stalled_stream_is_given_up_and_reported_once(
         [notice] = notices
         assert "Glean stopped answering" in str(notice["text"])
         assert len(bot_messages(bot.sandbox, question["ts"])) == 1
+    finally:
+        bot.stop()
+
+
+def test_a_stalled_stream_retried_shows_the_answer_glean_saved(
+    sandbox: Sandbox, redis_url: str, paced_glean: Callable[[Pace], LocalGlean]
+) -> None:
+    # The stalled attempt gave up, but Glean finished and saved the answer: the retry shows that answer
+    # instead of asking again (the question is in the chat once).
+    glean = paced_glean(Pace(first_token_ms=2400, tokens_per_s=80.0))
+    bot = start_bot(sandbox, glean, redis_url, GLEAN_TIMEOUT_S="1", GLEANBOT_JOB_RETRIES="1")
+    try:
+        question = bot.ask(QUESTION)
+        bot.work()
+        answers, notices = _outcome(bot, question["ts"])
+        assert len(answers) == 1 and notices == []
+        assert len(bot_messages(bot.sandbox, question["ts"])) == 1
+        [chat] = saved_chats(bot)
+        assert [m.author for m in chat.messages or [] if m.author == "USER"] == ["USER"]
     finally:
         bot.stop()
