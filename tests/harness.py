@@ -264,3 +264,43 @@ def make_bot(sandbox: Sandbox, glean: LocalGlean, redis_url: str) -> Iterator[Ca
 @pytest.fixture
 def bot(make_bot: Callable[..., Bot]) -> Bot:
     return make_bot()
+
+
+def forged_click(
+    bot: Bot,
+    user: str,
+    channel: str,
+    action_id: str,
+    value: str,
+    message_ts: str,
+    *,
+    element_type: str = "button",
+    response_url: bool = True,
+) -> dict[str, Any]:
+    """A block_actions payload Slack would never send (a click on a message the user cannot see, or with
+    someone else's value), to be signed and delivered by the test."""
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user, "team_id": "T0SANDBOX"},
+        "team": {"id": "T0SANDBOX"},
+        "channel": {"id": channel},
+        "container": {
+            "type": "message",
+            "channel_id": channel,
+            "message_ts": message_ts,
+            "is_ephemeral": True,
+        },
+        "trigger_id": "1.2.3",
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "b",
+                "type": element_type,
+                "value": value,
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+    if response_url:  # a channel the sandbox knows
+        payload["response_url"] = bot.sandbox.response_url(channel, user)
+    return payload

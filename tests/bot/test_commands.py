@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,7 +17,7 @@ from glean_chat import Glean
 from local_glean import LocalGlean
 from local_glean.config import SAMPLE_APPLICATIONS_FILE, LocalGleanConfig
 from slack_sandbox import Sandbox
-from tests.harness import Bot, saved_chats, start_bot
+from tests.harness import Bot, forged_click, saved_chats, start_bot
 
 ACT_AS = {"GLEAN_API_TOKEN": "dev-global-token", "GLEAN_ACT_AS": "asker"}
 HOLIDAYS = "What are the company holidays in 2025?"
@@ -76,29 +75,7 @@ def _click(
 
 def _forge_click(bot: Bot, user: str, channel: str, action_id: str, value: str, message_ts: str) -> None:
     """A signed click Slack would never send (on a message the user cannot see), e.g. with someone's value."""
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "team_id": "T0SANDBOX"},
-        "team": {"id": "T0SANDBOX"},
-        "channel": {"id": channel},
-        "container": {
-            "type": "message",
-            "channel_id": channel,
-            "message_ts": message_ts,
-            "is_ephemeral": True,
-        },
-        "response_url": bot.sandbox.response_url(channel, user),
-        "trigger_id": "1.2.3",
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": "b",
-                "type": "button",
-                "value": value,
-                "action_ts": str(time.time()),
-            }
-        ],
-    }
+    payload = forged_click(bot, user, channel, action_id, value, message_ts)
     assert bot.sandbox.deliver_action(payload).ok
 
 

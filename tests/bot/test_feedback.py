@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from tests.harness import ACT_AS, Bot, saved_chats, signed_headers
+from tests.harness import ACT_AS, Bot, forged_click, saved_chats, signed_headers
 
 HOLIDAYS = "What are the company holidays in 2025?"
 FEEDBACK = "gleanbot_feedback"
@@ -195,28 +195,9 @@ def test_a_value_copied_from_another_channels_answer_sends_nothing(bot: Bot) -> 
 
 def _forged_vote(bot: Bot, user: str, value: str, message_ts: str, channel: str = "C_GENERAL") -> None:
     """A signed click Slack would never send (on a message the user cannot see, or a copied value)."""
-    payload = {
-        "type": "block_actions",
-        "user": {"id": user, "team_id": "T0SANDBOX"},
-        "team": {"id": "T0SANDBOX"},
-        "channel": {"id": channel},
-        "container": {
-            "type": "message",
-            "channel_id": channel,
-            "message_ts": message_ts,
-            "is_ephemeral": True,
-        },
-        "trigger_id": "1.2.3",
-        "actions": [
-            {
-                "action_id": FEEDBACK,
-                "block_id": "b",
-                "type": "feedback_buttons",
-                "value": value,
-                "action_ts": "1",
-            }
-        ],
-    }
+    payload = forged_click(
+        bot, user, channel, FEEDBACK, value, message_ts, element_type="feedback_buttons", response_url=False
+    )
     body = urlencode({"payload": json.dumps(payload)})
     headers = {**signed_headers(body), "content-type": "application/x-www-form-urlencoded"}
     assert httpx.post(f"{bot.url}/slack/events", content=body, headers=headers).status_code == 200
