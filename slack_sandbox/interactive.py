@@ -93,16 +93,10 @@ class Interactions:
             raise ValueError(f"{user} has no open modal {view_id}")
         values = view_state(opened.view, answers)
         view = {**opened.view, "state": {"values": values}}
-        user_data = self._ws.users[user]
         payload: JsonDict = {
             "type": "view_submission",
             "team": {"id": self._config.team_id, "domain": self._config.team_domain},
-            "user": {
-                "id": user,
-                "username": user_data["name"],
-                "name": user_data["name"],
-                "team_id": user_data["team_id"],
-            },
+            "user": self._user(user),
             "api_app_id": self._config.api_app_id,
             "token": self._config.verification_token,
             "trigger_id": self._ws.views.issue(user),
@@ -123,6 +117,11 @@ class Interactions:
             opened.closed = True  # an empty ack (or `clear`) closes the modal
         return delivery
 
+    def _user(self, user: str) -> JsonDict:
+        """The `user` object of an interaction payload, as Slack sends it."""
+        data = self._ws.users[user]
+        return {"id": user, "username": data["name"], "name": data["name"], "team_id": data["team_id"]}
+
     def _block_actions(self, user: str, channel_id: str, message: Message, action: JsonDict) -> JsonDict:
         is_ephemeral = message.ephemeral_user is not None
         container: JsonDict = {
@@ -133,15 +132,9 @@ class Interactions:
         }
         if message.thread_ts:
             container["thread_ts"] = message.thread_ts
-        user_data = self._ws.users[user]
         payload: JsonDict = {
             "type": "block_actions",
-            "user": {
-                "id": user,
-                "username": user_data["name"],
-                "name": user_data["name"],
-                "team_id": user_data["team_id"],
-            },
+            "user": self._user(user),
             "api_app_id": self._config.api_app_id,
             "token": self._config.verification_token,
             "container": container,

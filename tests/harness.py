@@ -21,6 +21,7 @@ import redis
 from rq import Queue, SimpleWorker
 from rq.serializers import JSONSerializer
 
+from bot.socket_mode import connect_socket_mode
 from core.contract import make_queue, open_rq_redis
 from core.settings import Settings
 from core.store import Store, open_redis
@@ -205,6 +206,38 @@ def start_bot(sandbox: Sandbox, glean: LocalGlean, redis_url: str, **extra: str)
     )
     bot._stops += [server.stop, lambda: logging.getLogger("gleanbot.intake").removeHandler(outcomes)]
     return bot
+
+
+def start_socket_bot(sandbox: Sandbox, glean: LocalGlean, redis_url: str, **extra: str) -> Bot:
+    """What `gleanbot socket` runs, in-process, against the sandbox's Socket Mode (no Request URL needed):
+    the same connect, without blocking the test's thread. Its app-level token is the sandbox's."""
+    env = bot_env(sandbox, glean, redis_url, SLACK_APP_TOKEN=str(sandbox.config.app_token), **extra)
+    del env["SLACK_SIGNING_SECRET"]  # Socket Mode needs no signing secret
+    settings = Settings.from_env(env).require_for("socket")
+    handler = connect_socket_mode(settings)
+    assert sandbox.socket_mode.wait_connected()
+    outcomes = Outcomes()
+    logging.getLogger("gleanbot.intake").addHandler(outcomes)
+    logging.getLogger("gleanbot").setLevel(logging.INFO)
+    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
+    queue = make_queue(settings, open_rq_redis(settings.redis_url))
+    bot = Bot(settings, sandbox, glean, queue, store, outcomes, url="")
+
+    def stop() -> None:
+        # The server closes first: the builtin client would otherwise sit in a 3 s blocking read while closing.
+        handler.client.auto_reconnect_enabled = False
+        sandbox.socket_mode.close_connections()
+        handler.close()  # type: ignore[no-untyped-call]
+        logging.getLogger("gleanbot.intake").removeHandler(outcomes)
+
+    bot._stops.append(stop)
+    return bot
+
+
+def clear_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """slack_sdk's Socket Mode client tunnels through HTTPS_PROXY when one is set, even to loopback."""
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def saved_chats(bot: Bot, token: str = "dev-token", act_as: str | None = None) -> list[Any]:

@@ -4,22 +4,18 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.socket_mode import connect_socket_mode
 from core.agent_view import DEFAULT_GREETING, DEFAULT_PROMPTS
-from core.contract import make_queue, open_rq_redis
 from core.settings import Settings, SettingsError
-from core.store import Store, open_redis
 from local_glean import LocalGlean
 from local_glean.config import SAMPLE_APPLICATIONS_FILE, LocalGleanConfig
 from slack_sandbox import Sandbox
-from tests.harness import Bot, Outcomes, bot_env, saved_chats, start_bot
+from tests.harness import Bot, clear_proxies, saved_chats, start_bot, start_socket_bot
 
 QUESTION = "What are the company holidays in 2025?"
 DM = "D_ALICE"
@@ -27,40 +23,7 @@ DM = "D_ALICE"
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # slack_sdk's Socket Mode client tunnels through HTTPS_PROXY when one is set, even to loopback.
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def _socket_bot(sandbox: Sandbox, glean: LocalGlean, redis_url: str, **extra: str) -> Bot:
-    """What `gleanbot socket` runs, in-process, against the sandbox's Socket Mode (no Request URL set)."""
-    env = bot_env(sandbox, glean, redis_url, SLACK_APP_TOKEN=str(sandbox.config.app_token), **extra)
-    del env["SLACK_SIGNING_SECRET"]
-    settings = Settings.from_env(env).require_for("socket")
-    handler = connect_socket_mode(settings)
-    assert sandbox.socket_mode.wait_connected()
-    outcomes = Outcomes()
-    logging.getLogger("gleanbot.intake").addHandler(outcomes)
-    logging.getLogger("gleanbot").setLevel(logging.INFO)
-    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
-    running = Bot(
-        settings,
-        sandbox,
-        glean,
-        make_queue(settings, open_rq_redis(settings.redis_url)),
-        store,
-        outcomes,
-        url="",
-    )
-
-    def stop() -> None:
-        handler.client.auto_reconnect_enabled = False
-        sandbox.socket_mode.close_connections()
-        handler.close()  # type: ignore[no-untyped-call]
-        logging.getLogger("gleanbot.intake").removeHandler(outcomes)
-
-    running._stops.append(stop)
-    return running
+    clear_proxies(monkeypatch)
 
 
 @pytest.fixture(params=["http", "socket"])
@@ -73,7 +36,7 @@ def make_agent_bot(
         if request.param == "http":
             bots.append(start_bot(sandbox, glean, redis_url, **extra))
         else:
-            bots.append(_socket_bot(sandbox, glean, redis_url, **extra))
+            bots.append(start_socket_bot(sandbox, glean, redis_url, **extra))
         return bots[-1]
 
     yield make

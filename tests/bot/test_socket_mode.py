@@ -11,15 +11,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.socket_mode import connect_socket_mode
-from core.contract import make_queue, open_rq_redis
-from core.settings import Settings
-from core.store import Store, open_redis
 from local_glean import LocalGlean
 from local_stack.processes import GleanbotProcess
 from slack_sandbox import Sandbox, SandboxConfig
 from tests.bot.test_feedback import recorded, vote_value
-from tests.harness import BOT_TOKEN, SIGNING_SECRET, Bot, Outcomes, bot_env
+from tests.harness import BOT_TOKEN, SIGNING_SECRET, Bot, bot_env, clear_proxies, start_socket_bot
 
 APP_TOKEN = "xapp-1-A0SANDBOX-test-app-token"
 QUESTION = "What are the company holidays in 2025?"
@@ -27,9 +23,7 @@ QUESTION = "What are the company holidays in 2025?"
 
 @pytest.fixture(autouse=True)
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    # slack_sdk's Socket Mode client tunnels through HTTPS_PROXY when one is set, even to loopback.
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)
+    clear_proxies(monkeypatch)
 
 
 @pytest.fixture
@@ -50,22 +44,9 @@ def socket_env(sandbox: Sandbox, glean: LocalGlean, redis_url: str) -> dict[str,
 
 @pytest.fixture
 def bot(sandbox: Sandbox, glean: LocalGlean, redis_url: str) -> Iterator[Bot]:
-    """What `gleanbot socket` runs, in-process: the same connect, without blocking the test's thread."""
-    settings = Settings.from_env(socket_env(sandbox, glean, redis_url)).require_for("socket")
-    handler = connect_socket_mode(settings)
-    assert sandbox.socket_mode.wait_connected()
-    outcomes = Outcomes()
-    logging.getLogger("gleanbot.intake").addHandler(outcomes)
-    logging.getLogger("gleanbot").setLevel(logging.INFO)
-    store = Store(open_redis(settings.redis_url), settings.thread_ttl_s)
-    queue = make_queue(settings, open_rq_redis(settings.redis_url))
-    running = Bot(settings, sandbox, glean, queue, store, outcomes, url="")
+    running = start_socket_bot(sandbox, glean, redis_url)
     yield running
-    # The server closes first: the builtin client would otherwise sit in a 3 s blocking read while closing.
-    handler.client.auto_reconnect_enabled = False
-    sandbox.socket_mode.close_connections()
-    handler.close()  # type: ignore[no-untyped-call]
-    logging.getLogger("gleanbot.intake").removeHandler(outcomes)
+    running.stop()
 
 
 def _all_acked_over_the_socket(sandbox: Sandbox) -> None:

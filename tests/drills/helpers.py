@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from local_glean import LocalGlean
+from local_glean.config import LocalGleanConfig
+from local_glean.pacing import Pace
 from local_stack.processes import GleanbotProcess
 from slack_sandbox import Sandbox
 from tests.harness import Bot, bot_env
@@ -12,6 +18,17 @@ from tests.harness import Bot, bot_env
 QUESTION = "What are the company holidays in 2025?"
 FAST_RECOVERY = {"GLEANBOT_JOB_HEARTBEAT_S": "1", "GLEANBOT_MAINTENANCE_INTERVAL_S": "1"}
 """A worker that dies is noticed within seconds (3 missed 1 s heartbeats + a 1 s maintenance pass)."""
+
+
+@contextmanager
+def paced_glean(tmp_path: Path, pace: Pace) -> Iterator[LocalGlean]:
+    """local_glean paced like a live Glean (with faults on), so there is a mid-stream to kill a worker in."""
+    server = LocalGlean(LocalGleanConfig(data_dir=tmp_path / "glean", faults_enabled=True, pace=pace))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class Workers:

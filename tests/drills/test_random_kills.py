@@ -18,10 +18,9 @@ from typing import Any
 import pytest
 
 from local_glean import LocalGlean
-from local_glean.config import LocalGleanConfig
 from local_glean.pacing import Pace
 from local_stack.processes import alive, descendants
-from tests.drills.helpers import Workers, bot_messages, diagnose, is_complete_answer, is_notice
+from tests.drills.helpers import Workers, bot_messages, diagnose, is_complete_answer, is_notice, paced_glean
 from tests.harness import Bot
 
 RUNS = int(os.environ.get("GLEANBOT_DRILL_RUNS", "3"))
@@ -37,10 +36,8 @@ PRIVATE = "What is the expense limit for client dinners?"
 
 @pytest.fixture
 def glean(tmp_path: Path) -> Iterator[LocalGlean]:
-    server = LocalGlean(LocalGleanConfig(data_dir=tmp_path / "glean", faults_enabled=True, pace=PACE))
-    server.start()
-    yield server
-    server.stop()
+    with paced_glean(tmp_path, PACE) as server:
+        yield server
 
 
 def _private_replies(bot: Bot, ts: str) -> list[dict[str, Any]]:

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from local_glean import LocalGlean
-from local_glean.config import LocalGleanConfig
 from local_glean.pacing import Pace
 from local_stack.processes import GleanbotProcess, alive, descendants
 from tests.drills.helpers import (
@@ -24,6 +23,7 @@ from tests.drills.helpers import (
     bot_messages,
     is_complete_answer,
     is_notice,
+    paced_glean,
     reactions,
 )
 from tests.harness import Bot, saved_chats
@@ -33,11 +33,8 @@ PACE = Pace(first_token_ms=200, tokens_per_s=40.0)  # this answer streams for ab
 
 @pytest.fixture
 def glean(tmp_path: Path) -> Iterator[LocalGlean]:
-    """local_glean paced like a live Glean, so there is a mid-stream to kill the worker in."""
-    server = LocalGlean(LocalGleanConfig(data_dir=tmp_path / "glean", faults_enabled=True, pace=PACE))
-    server.start()
-    yield server
-    server.stop()
+    with paced_glean(tmp_path, PACE) as server:
+        yield server
 
 
 def _kill_mid_stream(bot: Bot, worker: GleanbotProcess, ts: str) -> dict[str, Any]:
