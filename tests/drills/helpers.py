@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from local_glean import LocalGlean
 from local_glean.config import LocalGleanConfig
 from local_glean.pacing import Pace
-from local_stack.processes import GleanbotProcess
+from local_stack.processes import GleanbotProcess, alive, descendants
 from slack_sandbox import Sandbox
 from tests.harness import Bot, bot_env
 
@@ -29,6 +30,16 @@ def paced_glean(tmp_path: Path, pace: Pace) -> Iterator[LocalGlean]:
         yield server
     finally:
         server.stop()
+
+
+def kill_hard(bot: Bot, worker: GleanbotProcess) -> None:
+    """SIGKILL a worker (its parent process only, as an OOM kill or `kill -9 <pid>` would) and wait until
+    nothing it forked runs on: an orphaned job would race the retry and answer twice."""
+    forked = descendants(worker.pid)  # its workers, their job processes, RQ's scheduler
+    assert forked
+    worker.kill(signal.SIGKILL)
+    worker.popen.wait(5)
+    bot.sandbox.wait_for(lambda: not any(alive(pid) for pid in forked), timeout_s=5)
 
 
 class Workers:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,9 @@ import pytest
 
 from local_glean import LocalGlean
 from local_glean.config import SAMPLE_DOCS_DIR, LocalGleanConfig
-from local_stack.processes import GleanbotProcess, alive, descendants
+from local_stack.processes import GleanbotProcess
 from slack_sandbox.holds import Hold
-from tests.drills.helpers import QUESTION, Workers, bot_messages, is_complete_answer, is_notice
+from tests.drills.helpers import QUESTION, Workers, bot_messages, is_complete_answer, is_notice, kill_hard
 from tests.harness import Bot, saved_chats
 
 TEAM = "T0SANDBOX"
@@ -52,10 +51,7 @@ def _kill_at(bot: Bot, worker: GleanbotProcess, hold: Hold) -> None:
     """Once `hold` is reached, SIGKILL the worker (its parent process only, as an OOM kill would) and wait
     until nothing it forked runs on; then let the held reply go to the dead connection."""
     assert hold.wait_reached(30), f"{hold.method} was never called"
-    forked = descendants(worker.pid)
-    worker.kill(signal.SIGKILL)
-    worker.popen.wait(5)
-    bot.sandbox.wait_for(lambda: not any(alive(pid) for pid in forked), timeout_s=5)
+    kill_hard(bot, worker)
     hold.release()
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,8 +18,15 @@ import pytest
 
 from local_glean import LocalGlean
 from local_glean.pacing import Pace
-from local_stack.processes import alive, descendants
-from tests.drills.helpers import Workers, bot_messages, diagnose, is_complete_answer, is_notice, paced_glean
+from tests.drills.helpers import (
+    Workers,
+    bot_messages,
+    diagnose,
+    is_complete_answer,
+    is_notice,
+    kill_hard,
+    paced_glean,
+)
 from tests.harness import Bot
 
 RUNS = int(os.environ.get("GLEANBOT_DRILL_RUNS", "3"))
@@ -75,10 +81,7 @@ def _one_run(bot: Bot, workers: Workers, kill_after_s: float) -> list[str]:
     asked.append((bot.ask(PRIVATE, channel="G_PRIVATE"), True))
     first = workers.start(bot, GLEANBOT_WORKER_CONCURRENCY="3")
     time.sleep(kill_after_s)
-    forked = descendants(first.pid)
-    first.kill(signal.SIGKILL)
-    first.popen.wait(5)
-    bot.sandbox.wait_for(lambda: not any(alive(pid) for pid in forked), timeout_s=5)
+    kill_hard(bot, first)
     survivor = workers.start(bot, GLEANBOT_WORKER_CONCURRENCY="3")
 
     def settled() -> list[str] | None:

@@ -7,7 +7,6 @@ worker), or, with no retry left, a notice to ask again; never two answers, never
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,13 +15,14 @@ import pytest
 
 from local_glean import LocalGlean
 from local_glean.pacing import Pace
-from local_stack.processes import GleanbotProcess, alive, descendants
+from local_stack.processes import GleanbotProcess
 from tests.drills.helpers import (
     QUESTION,
     Workers,
     bot_messages,
     is_complete_answer,
     is_notice,
+    kill_hard,
     paced_glean,
     reactions,
 )
@@ -58,12 +58,7 @@ def _kill_mid_stream(bot: Bot, worker: GleanbotProcess, ts: str) -> dict[str, An
         lambda: bot.store.answer_state("T0SANDBOX", "C_GENERAL", ts).get("message_ts") == partial["ts"],
         timeout_s=5,
     )
-    forked = descendants(worker.pid)  # its workers, their job processes, RQ's scheduler
-    assert forked
-    worker.kill(signal.SIGKILL)
-    worker.popen.wait(5)
-    # Nothing the dead worker forked goes on: an orphaned job would race the retry and answer twice.
-    bot.sandbox.wait_for(lambda: not any(alive(pid) for pid in forked), timeout_s=5)
+    kill_hard(bot, worker)
     return partial
 
 
@@ -130,10 +125,7 @@ def test_a_follow_up_killed_mid_stream_is_in_its_chat_once(
     bot.sandbox.wait_for(
         lambda: len((bot.sandbox.message("C_GENERAL", partial_ts) or {}).get("text", "")) > 20
     )
-    forked = descendants(first.pid)
-    first.kill(signal.SIGKILL)
-    first.popen.wait(5)
-    bot.sandbox.wait_for(lambda: not any(alive(pid) for pid in forked), timeout_s=5)
+    kill_hard(bot, first)
 
     workers.start(bot)
     assert bot.sandbox.wait_for(lambda: done(follow_up["ts"]), timeout_s=60)
