@@ -30,6 +30,7 @@ from workers.notify import notify_failure
 from workers.partial import delivered_before, discard_parts, drop_abandoned_chat, saved_answer
 from workers.runtime import current
 from workers.thread_context import with_thread_context
+from workers.work_steps import WorkSteps
 from workers.writers import choose_writer
 
 __all__ = ["answer_question"]
@@ -167,6 +168,7 @@ def _run(
     )
     file_ids = store.thread_files(job.team_id, job.channel_id, job.thread_ts, job.files_user)
     share_id = uuid.uuid4().hex
+    budget = SlackBudget(store, job.team_id)
     writer = choose_writer(
         job,
         client,
@@ -174,8 +176,9 @@ def _run(
         slack_api_url=settings.slack_api_url,
         streaming=settings.streaming,
         share_id=share_id,
-        budget=SlackBudget(store, job.team_id),
+        budget=budget,
     )
+    steps = WorkSteps(client, budget, job, writer)
     builder = AnswerBuilder()
     saved_chat = chat_id
     shown = False
@@ -188,6 +191,7 @@ def _run(
                 if chat_id is None:  # this question started it: a retry deletes it and starts afresh
                     store.set_answer_state(job.team_id, job.channel_id, job.message_ts, new_chat=saved_chat)
                 store.set_chat_id(job.team_id, job.channel_id, job.thread_ts, saved_chat, chat_user)
+            steps.follow(builder.updates)  # "Searching: …" as a task of the stream, or as the status
             if delta:
                 writer.append(delta)
                 if not shown and writer.visible:
@@ -197,6 +201,7 @@ def _run(
         if chat_id and isinstance(exc, GleanError) and exc.status_code == 404 and not writer.visible:
             raise _StaleChat() from exc
         if not writer.visible:
+            steps.failed()
             raise
         # Text is already in the thread: a retry would repeat it. End the message with the reason.
         failure = describe(exc, act_as=job.act_as is not None)

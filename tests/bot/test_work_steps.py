@@ -1,0 +1,122 @@
+"""Glean's work steps end to end: "Searching: …" and "Reading: …" (local_glean's UPDATE messages) as task chunks
+of the streamed answer, completed at its end; as the words of the status line where the answer is posted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_sandbox import Sandbox
+from tests.harness import Bot
+
+QUESTION = "What are the company holidays in 2025?"
+DM = "D_ALICE"
+
+
+def _thread_calls(sandbox: Sandbox, thread_ts: str, channel: str = "C_GENERAL") -> list[Any]:
+    """Every successful call about the thread: by thread_ts, or naming one of the bot's messages in it."""
+    ours = {m["ts"] for m in sandbox.messages(channel, thread_ts=thread_ts) if m.get("user") == "UBOT"}
+    return [
+        c
+        for c in sandbox.calls()
+        if c.ok and (c.params.get("thread_ts") == thread_ts or c.params.get("ts") in ours)
+    ]
+
+
+def _tasks(call: Any) -> list[dict[str, Any]]:
+    return [c for c in call.params.get("chunks") or [] if c["type"] == "task_update"]
+
+
+def _has_text(call: Any) -> bool:
+    return any(c["type"] == "markdown_text" and c["text"].strip() for c in call.params.get("chunks") or [])
+
+
+def test_steps_stream_as_tasks_before_the_text_and_complete_at_the_end(bot: Bot) -> None:
+    question = bot.ask(QUESTION)
+    bot.work()
+    calls = [c for c in _thread_calls(bot.sandbox, question["ts"]) if c.method.startswith("chat.")]
+    methods = [c.method for c in calls]
+    assert methods[0] == "chat.startStream" and methods[-1] == "chat.stopStream", methods
+    assert calls[0].params["task_display_mode"] == "plan"
+    # The first step opens the stream before any answer text; the second is appended while it streams.
+    [searching] = _tasks(calls[0])
+    assert searching["title"].startswith("Searching:") and searching["status"] == "in_progress"
+    assert not _has_text(calls[0])
+    second = calls[1]
+    assert second.method == "chat.appendStream" and not _has_text(second)
+    assert [(t["id"], t["status"]) for t in _tasks(second)] == [
+        (searching["id"], "complete"),
+        ("step-2", "in_progress"),
+    ]
+    assert _tasks(second)[1]["title"].startswith("Reading:")
+    first_text = next(i for i, c in enumerate(calls) if _has_text(c))
+    assert first_text >= 2
+    # The stop completes what was still in progress; the message shows every step done, then the answer.
+    assert [(t["id"], t["status"]) for t in _tasks(calls[-1])] == [("step-2", "complete")]
+    [answer] = bot.replies(question["ts"])
+    shown = bot.sandbox.stream_chunks("C_GENERAL", answer["ts"])
+    tasks = [c for c in shown if c["type"] == "task_update"]
+    assert [t["status"] for t in tasks] == ["complete", "complete"]
+    assert "holiday" in answer["text"].lower()
+
+
+def test_without_streaming_the_steps_are_the_status_line_before_the_first_text(
+    make_bot: Callable[..., Bot],
+) -> None:
+    bot = make_bot(GLEANBOT_STREAMING="false")
+    root, delivery = bot.sandbox.people.agent.open("U_ALICE", beside="C_GENERAL")
+    assert delivery is not None and delivery.ok
+    thread_ts = str(root["ts"])
+    bot.sandbox.wait_for(lambda: bot.replies(thread_ts, DM))  # greeted: the container thread is known
+    bot.sandbox.wait_for(lambda: bot.sandbox.calls("assistant.threads.setSuggestedPrompts"))
+    bot.sandbox.clear_calls()
+    question = bot.sandbox.people.agent.ask("U_ALICE", thread_ts, QUESTION)
+    bot.wait_outcomes(question["ts"])
+    bot.work()
+    calls = _thread_calls(bot.sandbox, thread_ts, DM)
+    names = [(c.method, c.params.get("status")) for c in calls]
+    statuses = [s for m, s in names if m == "assistant.threads.setStatus"]
+    assert statuses[0] == "is looking this up in Glean…"  # the listener's, at once
+    assert statuses[1].startswith("is searching: ") and statuses[1].endswith("…"), statuses
+    assert statuses[2].startswith("is reading: "), statuses
+    first_post = next(i for i, (m, _s) in enumerate(names) if m == "chat.postMessage")
+    last_status = max(i for i, (m, _s) in enumerate(names) if m == "assistant.threads.setStatus")
+    assert last_status < first_post, names
+    assert not any(c.method.endswith("Stream") for c in calls)  # no chunks where nothing streams
+    assert bot.sandbox.thread_status(DM, thread_ts) is None  # the answer's post ended it
+
+
+def test_the_sandbox_checks_chunks_as_slack_does(sandbox: Sandbox) -> None:
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    client = WebClient(token=str(sandbox.config.bot_token), base_url=sandbox.api_url)
+    asked = sandbox.post_message("U_ALICE", "C_GENERAL", QUESTION)
+    base = {"channel": "C_GENERAL", "thread_ts": asked["ts"], "recipient_user_id": "U_ALICE"}
+    base["recipient_team_id"] = "T0SANDBOX"
+    bad_chunks: list[list[dict[str, Any]]] = [
+        [{"type": "task_update", "id": "a", "title": "Searching", "status": "running"}],
+        [{"type": "task_update", "id": "a", "status": "pending"}],
+        [{"type": "task_update", "id": "a", "title": "x", "status": "complete", "details": "d" * 257}],
+        [{"type": "task_update", "id": "a", "title": "x", "status": "complete", "sources": [{"url": "u"}]}],
+        [{"type": "plan_update"}],
+        [{"type": "plan_update", "title": "Plan", "colour": "red"}],
+    ]
+    for chunks in bad_chunks:
+        try:
+            client.chat_startStream(**base, chunks=chunks)
+        except SlackApiError as exc:
+            assert exc.response["error"] == "invalid_chunks", chunks
+        else:
+            raise AssertionError(f"accepted {chunks}")
+    try:
+        client.chat_startStream(**base, markdown_text="hi", task_display_mode="cards")
+    except SlackApiError as exc:
+        assert exc.response["error"] == "invalid_arguments"
+    else:
+        raise AssertionError("accepted task_display_mode=cards")
+    good = [
+        {"type": "plan_update", "title": "Plan"},
+        {"type": "task_update", "id": "a", "title": "Search", "status": "pending", "details": "d" * 256},
+    ]
+    assert client.chat_startStream(**base, chunks=good, task_display_mode="plan")["ok"]
