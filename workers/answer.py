@@ -15,6 +15,7 @@ from rq.timeouts import BaseTimeoutException
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from core.answer_extras import answer_extras
 from core.blocks import Source, votes_name
 from core.contract import AnswerJob
 from core.failures import describe
@@ -26,6 +27,7 @@ from glean_chat import Glean, models
 from glean_chat.answer import Answer, AnswerBuilder
 from glean_chat.errors import GleanError
 from workers.cleanup import clear_working_later
+from workers.follow_ups import extras_for, suggest_in_container
 from workers.notify import notify_failure
 from workers.partial import delivered_before, discard_parts, drop_abandoned_chat, saved_answer
 from workers.runtime import current
@@ -232,8 +234,11 @@ def _run(
         # State before send: an ephemeral or `/glean ask` reply cannot be taken back, so a retry after a
         # crash from here on takes it as sent (workers.partial).
         store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="delivering")
-    with votes_name(vote_ref):
+    extras, in_container = extras_for(store, job, settings.ai_disclaimer, answer.follow_up_prompts)
+    with votes_name(vote_ref), answer_extras(extras):
         writer.finish(markdown, sources)
+    if in_container:
+        suggest_in_container(client, job, answer.follow_up_prompts)
     if not shown:
         _log_visible(job)
     return answer

@@ -3,11 +3,18 @@ of the streamed answer, completed at its end; as the words of the status line wh
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+from core.answer_extras import (
+    DEFAULT_DISCLAIMER,
+    FOLLOW_UP_ACTION_ID,
+    MAX_FOLLOW_UPS,
+    disclaimer_from_env,
+)
 from slack_sandbox import Sandbox
-from tests.harness import Bot
+from tests.harness import Bot, saved_chats
 
 QUESTION = "What are the company holidays in 2025?"
 DM = "D_ALICE"
@@ -120,3 +127,82 @@ def test_the_sandbox_checks_chunks_as_slack_does(sandbox: Sandbox) -> None:
         {"type": "task_update", "id": "a", "title": "Search", "status": "pending", "details": "d" * 256},
     ]
     assert client.chat_startStream(**base, chunks=good, task_display_mode="plan")["ok"]
+
+
+def _blocks(message: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [b for b in message.get("blocks") or [] if b.get("type") == kind]
+
+
+def _follow_up_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        e
+        for b in _blocks(message, "actions")
+        for e in b["elements"]
+        if e["action_id"].startswith(FOLLOW_UP_ACTION_ID)
+    ]
+
+
+def test_follow_up_buttons_ask_in_the_thread_as_the_clicker(bot: Bot) -> None:
+    question = bot.ask(QUESTION)
+    bot.work()
+    [answer] = bot.replies(question["ts"])
+    buttons = _follow_up_buttons(answer)
+    assert 1 <= len(buttons) <= MAX_FOLLOW_UPS
+    prompt = buttons[0]["text"]["text"]
+    assert prompt.endswith("?") and buttons[0]["value"].endswith(":0")  # the value names a record, not text
+    started = time.monotonic()
+    delivery = bot.sandbox.click("U_BOB", "C_GENERAL", answer["ts"], buttons[0]["action_id"])
+    assert delivery.ok and time.monotonic() - started < 3.0
+    bot.sandbox.wait_for(lambda: len(bot.replies(question["ts"])) == 2)
+    asked = bot.replies(question["ts"])[1]
+    assert asked["text"] == f"<@U_BOB> asked: {prompt}"
+    bot.wait_outcomes(asked["ts"])
+    assert bot.outcomes.for_ts(asked["ts"]) == ["enqueued:followup"]
+    bot.work()
+    replies = bot.replies(question["ts"])
+    assert len(replies) == 3 and "Sources" in str(replies[2]["blocks"])
+    # The thread's one Glean chat holds both questions, the second in Glean's words, asked for Bob.
+    [chat] = saved_chats(bot)
+    asked_texts = [m.fragments[0].text for m in chat.messages or [] if m.author == "USER"]
+    assert asked_texts == [QUESTION, prompt]
+    # A second click by Bob asks nothing again; a forged value naming no record is refused quietly.
+    assert bot.sandbox.click("U_BOB", "C_GENERAL", answer["ts"], buttons[0]["action_id"]).ok
+    assert bot.sandbox.click("U_BOB", "C_GENERAL", answer["ts"], buttons[0]["action_id"], "0" * 16 + ":1").ok
+    bot.sandbox.wait_for_deliveries()
+    assert len(bot.replies(question["ts"])) == 3
+
+
+def test_the_answer_carries_the_ai_disclaimer_and_it_can_be_changed_or_switched_off(
+    make_bot: Callable[..., Bot],
+) -> None:
+    default = make_bot()
+    question = default.ask(QUESTION)
+    default.work()
+    [answer] = default.replies(question["ts"])
+    notes = [e["text"] for b in _blocks(answer, "context") for e in b["elements"]]
+    assert DEFAULT_DISCLAIMER in notes
+    default.stop()
+    quiet = make_bot(GLEANBOT_AI_DISCLAIMER="")
+    question = quiet.ask("How many PTO days do we get?")
+    quiet.work()
+    [answer] = quiet.replies(question["ts"])
+    assert not any(DEFAULT_DISCLAIMER in str(b) for b in answer.get("blocks") or [])
+    assert disclaimer_from_env({"GLEANBOT_AI_DISCLAIMER": "AI answer."}, {}) == "AI answer."
+    assert disclaimer_from_env({"GLEANBOT_AI_DISCLAIMER": "none"}, {}) == ""
+
+
+def test_in_the_container_follow_ups_are_the_suggested_prompts(bot: Bot) -> None:
+    root, delivery = bot.sandbox.people.agent.open("U_ALICE", beside="C_GENERAL")
+    assert delivery is not None and delivery.ok
+    thread_ts = str(root["ts"])
+    bot.sandbox.wait_for(lambda: bot.sandbox.calls("assistant.threads.setSuggestedPrompts"))
+    question = bot.sandbox.people.agent.ask("U_ALICE", thread_ts, QUESTION)
+    bot.wait_outcomes(question["ts"])
+    bot.work()
+    [_greeting, answer] = bot.replies(thread_ts, DM)
+    assert not _follow_up_buttons(answer)
+    [_opened, after] = bot.sandbox.calls("assistant.threads.setSuggestedPrompts")
+    # Slack drops a call naming thread_ts for an agent_view app: the prompts go to the latest message.
+    assert after.ok and "thread_ts" not in after.params and after.params["title"] == "Related questions"
+    assert all(p["message"].endswith("?") for p in after.params["prompts"])
+    assert after.at > next(c.at for c in bot.sandbox.calls("chat.stopStream"))

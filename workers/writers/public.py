@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
+from core.answer_extras import extras_blocks
 from core.blocks import (
     Source,
     StartOver,
@@ -247,7 +248,7 @@ class PublicWriter(Posting):
         if self._streaming and len(self._text) + len(self._pending) > STREAM_SOFT_MAX_CHARS:
             self._flush_pending()  # a long tail goes through the roll-over into further messages
         if self._streaming:
-            tail = [*sources_blocks(sources), feedback_block(self._start_over)]
+            tail = [*sources_blocks(sources), *extras_blocks(), feedback_block(self._start_over)]
             last, self._pending = self._pending, ""  # sent with the stop: one call fewer
             try:
                 if self._stream is None and self._streamed_ts and not last:
