@@ -7,13 +7,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from core.answer_extras import (
     DEFAULT_DISCLAIMER,
     FOLLOW_UP_ACTION_ID,
     MAX_FOLLOW_UPS,
     disclaimer_from_env,
 )
+from core.notices import NOTICE_STRANGER
+from local_glean import LocalGlean
 from slack_sandbox import Sandbox
+from tests.bot.test_agent_container import _socket_bot as socket_bot
 from tests.harness import Bot, saved_chats
 
 QUESTION = "What are the company holidays in 2025?"
@@ -206,3 +211,56 @@ def test_in_the_container_follow_ups_are_the_suggested_prompts(bot: Bot) -> None
     assert after.ok and "thread_ts" not in after.params and after.params["title"] == "Related questions"
     assert all(p["message"].endswith("?") for p in after.params["prompts"])
     assert after.at > next(c.at for c in bot.sandbox.calls("chat.stopStream"))
+
+
+def test_a_partners_click_on_a_follow_up_asks_nothing(bot: Bot) -> None:
+    question = bot.ask(QUESTION)
+    bot.work()
+    [answer] = bot.replies(question["ts"])
+    [button, *_] = _follow_up_buttons(answer)
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U_EXT", "team_id": "T0PARTNER"},
+        "team": {"id": "T0PARTNER"},
+        "channel": {"id": "C_GENERAL"},
+        "container": {"type": "message", "channel_id": "C_GENERAL", "message_ts": answer["ts"]},
+        "message": {"ts": answer["ts"]},
+        "response_url": bot.sandbox.response_url("C_GENERAL", "U_EXT"),
+        "trigger_id": "1.2.3",
+        "actions": [
+            {
+                "action_id": button["action_id"],
+                "block_id": "b",
+                "type": "button",
+                "value": button["value"],
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+    assert bot.sandbox.deliver_action(payload).ok
+    bot.sandbox.wait_for(lambda: bot.sandbox.ephemerals("C_GENERAL", "U_EXT"))
+    assert bot.sandbox.ephemerals("C_GENERAL", "U_EXT")[-1]["text"].endswith(NOTICE_STRANGER)
+    assert len(bot.replies(question["ts"])) == 1
+
+
+def test_over_socket_mode_steps_stream_and_a_follow_up_click_is_answered(
+    sandbox: Sandbox, glean: LocalGlean, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)  # slack_sdk's Socket Mode client would tunnel through it
+    bot = socket_bot(sandbox, glean, redis_url)
+    try:
+        question = bot.ask(QUESTION)
+        bot.work()
+        [answer] = bot.replies(question["ts"])
+        [start] = [c for c in sandbox.calls("chat.startStream") if c.ok]
+        assert _tasks(start) and not _has_text(start)
+        [button, *_] = _follow_up_buttons(answer)
+        assert sandbox.click("U_ALICE", "C_GENERAL", answer["ts"], button["action_id"]).ok
+        sandbox.wait_for(lambda: len(bot.replies(question["ts"])) == 2)
+        bot.wait_outcomes(bot.replies(question["ts"])[1]["ts"])
+        bot.work()
+        assert len(bot.replies(question["ts"])) == 3
+        assert {d.transport for d in sandbox.deliveries()} == {"socket"}
+    finally:
+        bot.stop()
