@@ -40,7 +40,9 @@ class WorkSteps:
         self._job = job
         self._writer = writer
         self._seen = 0
-        self._status_on = job.status
+        # A status under a channel thread is seen by everyone there: a private answer's steps (its query, the
+        # titles of documents only the asker may read) stay out of it; the listener's generic words remain.
+        self._status_on = job.status and (job.answers_in_thread or job.is_dm)
 
     def follow(self, updates: list[str]) -> None:
         for step in updates[self._seen :]:

@@ -16,6 +16,7 @@ from core.answer_extras import (
     disclaimer_from_env,
 )
 from core.notices import NOTICE_STRANGER
+from core.slack_budget import SlackBudget
 from local_glean import LocalGlean
 from slack_sandbox import Sandbox
 from tests.bot.test_agent_container import _socket_bot as socket_bot
@@ -264,3 +265,27 @@ def test_over_socket_mode_steps_stream_and_a_follow_up_click_is_answered(
         assert {d.transport for d in sandbox.deliveries()} == {"socket"}
     finally:
         bot.stop()
+
+
+@pytest.mark.parametrize("act_as", [False, True])
+def test_in_a_channel_the_status_says_the_steps_only_of_a_public_answer(
+    make_bot: Callable[..., Bot], act_as: bool
+) -> None:
+    extra = {"GLEAN_API_TOKEN": "dev-global-token", "GLEAN_ACT_AS": "asker"} if act_as else {}
+    bot = make_bot(GLEANBOT_STREAMING="false", **extra)
+    budget = SlackBudget(bot.store, "T0SANDBOX")
+    while budget.take("reactions.add"):
+        pass  # 👀 is spent for now: the sign of work is the status under the thread
+    question = bot.ask(QUESTION)
+    bot.work()
+    statuses = [
+        c.params["status"]
+        for c in bot.sandbox.calls("assistant.threads.setStatus")
+        if c.ok and c.params.get("thread_ts") == question["ts"] and c.params["status"]
+    ]
+    assert statuses[0] == "is looking this up in Glean…"
+    if act_as:
+        # The answer is private (only Alice sees it): everyone sees the status, so not her search.
+        assert statuses == ["is looking this up in Glean…"]
+    else:
+        assert [s.split(":")[0] for s in statuses[1:]] == ["is searching", "is reading"]
