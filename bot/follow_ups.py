@@ -29,11 +29,11 @@ def handle_follow_up(
     the channel the record names; the question is posted in the thread for everyone ("@them asked: …"),
     then that message goes through the intake like any mention (policy, Slack Connect, act-as, dedupe)."""
     ack()
-    user = body.get("user") or {}
+    user = _dict(body.get("user"))
     user_id = str(user.get("id") or "")
-    team_id = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
-    channel_id = str((body.get("channel") or {}).get("id") or "")
-    action = (body.get("actions") or [{}])[0]
+    team_id = str(_dict(body.get("team")).get("id") or user.get("team_id") or "")
+    channel_id = str(_dict(body.get("channel")).get("id") or "")
+    action = _dict((body.get("actions") or [{}])[0])
     named = parse_follow_up(action.get("value"))
     record = intake.store.follow_ups(team_id, named[0]) if named else None
     if named is None or record is None or record.get("channel_id") != channel_id:
@@ -62,7 +62,7 @@ def handle_follow_up(
         if is_dm
         else "app_mention",  # addressed: the clicker asked the bot, in words of Glean's
         team_id=team_id,
-        enterprise_id=(body.get("enterprise") or {}).get("id"),
+        enterprise_id=_dict(body.get("enterprise")).get("id"),
         event_id=f"{claim}-asked",
         channel_id=channel_id,
         channel_type="im" if is_dm else "channel",
@@ -72,7 +72,12 @@ def handle_follow_up(
         text=prompt,
         ts=str(posted["ts"]),
         thread_ts=thread_ts,
-        user_team=user.get("team_id"),
+        user_team=str(user.get("team_id") or "") or None,
     )
     intake.handle(question, client, None)
     log_event(log, "follow_up_asked", team_id=team_id, channel_id=channel_id, user_id=user_id)
+
+
+def _dict(value: object) -> dict[str, Any]:
+    """A part of the click as Slack sends it (an object), or an empty one: the payload is only signed, not typed."""
+    return value if isinstance(value, dict) else {}
