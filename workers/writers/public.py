@@ -194,8 +194,7 @@ class PublicWriter(Posting):
         self._interim_update(force=True)
 
     def step(self, text: str) -> bool:
-        """One of Glean's work steps, shown as a task of the streamed message (opening it when the answer has
-        no text yet); False where it is not shown: no stream (posted, or no budget), or Slack refused chunks."""
+        """A Glean work step as a task of the stream (opening it if need be); False where it is not shown."""
         if not self._streaming or not self._steps.enabled:
             return False
         self._steps.add(text)
@@ -208,25 +207,22 @@ class PublicWriter(Posting):
             self._streaming = False  # the answer is posted when its text comes; the steps go to the status
             return False
         except SlackApiError as exc:
-            log_event(
-                log,
-                "steps_unavailable",
-                logging.WARNING,
-                channel_id=self._channel_id,
-                error=exc.response.get("error"),
-            )
-            self._steps.enabled = False
-            self._steps.end()
+            error = exc.response.get("error")
+            log_event(log, "steps_unavailable", logging.WARNING, channel_id=self._channel_id, error=error)
+            self._steps.enabled, _ = False, self._steps.end()
+            if self._stream is not None and not self._stream.ts:  # Slack refused the stream: post instead
+                self._streaming, self._stream = False, None
             return False
         self._note_stream_ts()
         return True
 
     def end_steps(self) -> None:
-        """The answer failed before any text: a message of steps alone is ended, its open step an error."""
+        """The answer failed before any text: its message of steps alone goes (a notice or a retry follows)."""
         if self._stream is None or self._text_shown or not self._stream.ts:
             return
         with contextlib.suppress(SlackApiError):
             self._stream.stop(chunks=self._steps.end("error") or None)
+            self._client.chat_delete(channel=self._channel_id, ts=self._stream.ts)
         self._stream = None
 
     # -- AnswerWriter ----------------------------------------------------------------------------------
