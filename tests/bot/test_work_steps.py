@@ -19,8 +19,7 @@ from core.notices import NOTICE_STRANGER
 from core.slack_budget import SlackBudget
 from local_glean import LocalGlean
 from slack_sandbox import Sandbox
-from tests.bot.test_agent_container import _socket_bot as socket_bot
-from tests.harness import Bot, saved_chats
+from tests.harness import Bot, clear_proxies, forged_click, saved_chats, start_socket_bot
 
 QUESTION = "What are the company holidays in 2025?"
 DM = "D_ALICE"
@@ -219,25 +218,8 @@ def test_a_partners_click_on_a_follow_up_asks_nothing(bot: Bot) -> None:
     bot.work()
     [answer] = bot.replies(question["ts"])
     [button, *_] = _follow_up_buttons(answer)
-    payload = {
-        "type": "block_actions",
-        "user": {"id": "U_EXT", "team_id": "T0PARTNER"},
-        "team": {"id": "T0PARTNER"},
-        "channel": {"id": "C_GENERAL"},
-        "container": {"type": "message", "channel_id": "C_GENERAL", "message_ts": answer["ts"]},
-        "message": {"ts": answer["ts"]},
-        "response_url": bot.sandbox.response_url("C_GENERAL", "U_EXT"),
-        "trigger_id": "1.2.3",
-        "actions": [
-            {
-                "action_id": button["action_id"],
-                "block_id": "b",
-                "type": "button",
-                "value": button["value"],
-                "action_ts": str(time.time()),
-            }
-        ],
-    }
+    payload = forged_click(bot, "U_EXT", "C_GENERAL", button["action_id"], button["value"], answer["ts"])
+    payload["user"]["team_id"] = payload["team"]["id"] = "T0PARTNER"  # a Slack Connect partner
     assert bot.sandbox.deliver_action(payload).ok
     bot.sandbox.wait_for(lambda: bot.sandbox.ephemerals("C_GENERAL", "U_EXT"))
     assert bot.sandbox.ephemerals("C_GENERAL", "U_EXT")[-1]["text"].endswith(NOTICE_STRANGER)
@@ -247,9 +229,8 @@ def test_a_partners_click_on_a_follow_up_asks_nothing(bot: Bot) -> None:
 def test_over_socket_mode_steps_stream_and_a_follow_up_click_is_answered(
     sandbox: Sandbox, glean: LocalGlean, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
-        monkeypatch.delenv(name, raising=False)  # slack_sdk's Socket Mode client would tunnel through it
-    bot = socket_bot(sandbox, glean, redis_url)
+    clear_proxies(monkeypatch)
+    bot = start_socket_bot(sandbox, glean, redis_url)
     try:
         question = bot.ask(QUESTION)
         bot.work()
