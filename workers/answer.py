@@ -228,6 +228,7 @@ def _run(
                 "markdown": markdown,
                 "sources": [{"number": s.number, "title": s.title, "url": s.url} for s in sources],
                 "tracking_token": answer.tracking_token,  # the shared copy's votes name the same answer
+                "disclaimer": settings.ai_disclaimer,  # the shared copy says it is AI-generated too
             },
         )
     if not job.answers_in_thread:

@@ -270,3 +270,15 @@ def test_in_a_channel_the_status_says_the_steps_only_of_a_public_answer(
         assert statuses == ["is looking this up in Glean…"]
     else:
         assert [s.split(":")[0] for s in statuses[1:]] == ["is searching", "is reading"]
+
+
+def test_a_private_answer_and_its_shared_copy_carry_the_disclaimer(make_bot: Callable[..., Bot]) -> None:
+    bot = make_bot(GLEAN_API_TOKEN="dev-global-token", GLEAN_ACT_AS="asker")
+    question = bot.ask(QUESTION)
+    bot.work()
+    [private] = bot.sandbox.ephemerals("C_GENERAL", "U_ALICE")
+    assert DEFAULT_DISCLAIMER in str(private["blocks"]) and not _follow_up_buttons(private)
+    assert bot.sandbox.click("U_ALICE", "C_GENERAL", private["ts"], "gleanbot_share").ok
+    bot.sandbox.wait_for(lambda: bot.replies(question["ts"]))
+    [shared] = bot.replies(question["ts"])
+    assert DEFAULT_DISCLAIMER in str(shared["blocks"])
