@@ -9,6 +9,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.feedback import share_vote_target
+from core.answer_extras import AnswerExtras, answer_extras
 from core.blocks import Source, public_answer_messages, votes_name
 from core.logs import log_event
 from core.policy import Policy
@@ -64,7 +65,8 @@ def handle_share(
         return
     sources = [Source(s["number"], s["title"], s.get("url")) for s in record["sources"]]
     # The public copy's 👍/👎 name the same Glean answer, for everyone in the channel now.
-    with votes_name(share_vote_target(store, team_id, record)):
+    extras = AnswerExtras(disclaimer=str(record.get("disclaimer") or ""))
+    with votes_name(share_vote_target(store, team_id, record)), answer_extras(extras):
         messages = public_answer_messages(
             record["markdown"], sources, header=_shared_header(user_id, record.get("with_their_access", True))
         )

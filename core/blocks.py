@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.answer_extras import extras_blocks
 from core.mrkdwn import (
     MARKDOWN_PART_MAX_CHARS,
     SECTION_TEXT_MAX_CHARS,
@@ -217,7 +218,7 @@ def public_answer_messages(
     body = link_citations(markdown, sources) if markdown.strip() else _EMPTY_ANSWER
     # An answer of only whitespace splits into no parts at all (it raised IndexError below).
     parts = split_text(body, MARKDOWN_PART_MAX_CHARS) or [_EMPTY_ANSWER]
-    tail = [*sources_blocks(sources), *([feedback_block(start_over)] if feedback else [])]
+    tail = [*sources_blocks(sources), *extras_blocks(), *([feedback_block(start_over)] if feedback else [])]
     sources_len = sum(len(b["text"]["text"]) for b in tail if b["type"] == "section")
     messages = [
         SlackMessage(text=preview(part), blocks=[{"type": "markdown", "text": part}]) for part in parts
@@ -261,6 +262,7 @@ def private_answer_messages(
     tail = [
         *sources_blocks(sources),
         _context(PRIVATE_NOTE_THEIR_ACCESS if with_their_access else PRIVATE_NOTE),
+        *extras_blocks(follow_ups=False),  # a click would ask in the thread, for everyone to see
         share_block(share_id, share_text),
         feedback_block(start_over),
     ]

@@ -9,6 +9,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from core.agent_view import AgentView, agent_view_from_env
+from core.answer_extras import DEFAULT_DISCLAIMER, disclaimer_from_env
 from core.file_hosts import is_loopback
 from core.policy import Policy, load_policy
 from core.settings_glean import check_glean_instance, check_glean_server_url
@@ -89,6 +90,8 @@ class Settings:
     max_file_bytes: int = int(DEFAULT_MAX_FILE_MB * 1024 * 1024)
     """Files shared in Slack larger than this are not downloaded nor forwarded to Glean."""
     agent: AgentView = field(default_factory=AgentView)
+    ai_disclaimer: str = DEFAULT_DISCLAIMER
+    """The line under every answer saying it is AI-generated ('' for none)."""
 
     @property
     def acts_as_asker(self) -> bool:
@@ -193,6 +196,7 @@ class Settings:
                 * 1024
             ),
             agent=agent_view_from_env(env),
+            ai_disclaimer=disclaimer_from_env(env, environ),
         )
 
     def require_for(self, command: Command) -> Settings:

@@ -70,6 +70,7 @@ KEYS = (
         "90 days",
         "what a feedback button names: the answer's Glean token, channel, asker",
     ),
+    ("follow_ups:{ref}", "string", "thread TTL", "an answer's follow-up buttons: channel, thread, prompts"),
     ("participants:{channel_id}:{thread_ts}", "set", "thread TTL", "who asked or shared files in a thread"),
     ("mythreads:{user_id}", "hash", "thread TTL", "threads a person asked in: '{channel_id}:{thread_ts}'"),
     ("files:{channel_id}:{thread_ts}", "set", "thread TTL", "Glean file ids a thread's questions use"),
@@ -265,6 +266,14 @@ class Store(PeopleStore):
 
     def vote_target(self, team_id: str, ref: str) -> dict[str, Any] | None:
         raw = self.redis.get(self.key(team_id, "vote", ref))
+        return None if raw is None else cast("dict[str, Any]", json.loads(cast(str, raw)))
+
+    def save_follow_ups(self, team_id: str, ref: str, record: dict[str, Any]) -> None:
+        """What an answer's follow-up buttons ask (a click names `ref` and an index, never the prompt)."""
+        self.redis.set(self.key(team_id, "follow_ups", ref), json.dumps(record), ex=self.thread_ttl_s)
+
+    def follow_ups(self, team_id: str, ref: str) -> dict[str, Any] | None:
+        raw = self.redis.get(self.key(team_id, "follow_ups", ref))
         return None if raw is None else cast("dict[str, Any]", json.loads(cast(str, raw)))
 
     # -- '/glean clear all' confirmations ------------------------------------------------------------

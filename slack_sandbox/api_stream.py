@@ -14,8 +14,7 @@ from . import shapes
 from .api_base import ApiContext, ApiError, JsonDict, Params, checked_blocks, without_channel
 from .config import MAX_MARKDOWN_TEXT_CHARS
 from .state import Message
-
-CHUNK_TYPES = frozenset({"markdown_text", "task_update", "plan_update", "blocks"})
+from .stream_chunks import TASK_DISPLAY_MODES, checked_chunks
 
 
 def _stream_input(p: Params) -> tuple[str | None, list[JsonDict] | None]:
@@ -26,26 +25,7 @@ def _stream_input(p: Params) -> tuple[str | None, list[JsonDict] | None]:
         raise ApiError("cannot_provide_both_markdown_text_and_chunks")
     if markdown_text is not None and len(markdown_text) > MAX_MARKDOWN_TEXT_CHARS:
         raise ApiError("msg_too_long")
-    if chunks is None or chunks == []:
-        return markdown_text, None
-    if not isinstance(chunks, list):
-        raise ApiError("invalid_chunks")
-    for index, chunk in enumerate(chunks):
-        if not isinstance(chunk, dict) or chunk.get("type") not in CHUNK_TYPES:
-            raise ApiError(
-                "invalid_chunks", messages=[f"[ERROR] unsupported chunk [json-pointer:/chunks/{index}]"]
-            )
-        if chunk["type"] == "markdown_text":
-            text = chunk.get("text")
-            if not isinstance(text, str):
-                raise ApiError(
-                    "invalid_chunks", messages=[f"[ERROR] missing text [json-pointer:/chunks/{index}]"]
-                )
-            if len(text) > MAX_MARKDOWN_TEXT_CHARS:
-                raise ApiError("msg_too_long")
-        if chunk["type"] == "blocks":
-            checked_blocks(chunk.get("blocks"))
-    return None, chunks
+    return markdown_text, checked_chunks(chunks)
 
 
 def _apply(message: Message, markdown_text: str | None, chunks: list[JsonDict] | None) -> None:
@@ -86,6 +66,9 @@ def start_stream(ctx: ApiContext, p: Params) -> JsonDict:
             raise ApiError("missing_recipient_team_id")
         if recipient not in ctx.ws.users:
             raise ApiError("user_not_found")
+    mode = p.text("task_display_mode")
+    if mode is not None and mode not in TASK_DISPLAY_MODES:
+        raise ApiError("invalid_arguments", messages=["[ERROR] task_display_mode must be timeline or plan"])
     markdown_text, chunks = _stream_input(p)
     with ctx.ws.lock:
         data = shapes.bot_message(ctx.config, ctx.ws.clock.next())

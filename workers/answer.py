@@ -15,6 +15,7 @@ from rq.timeouts import BaseTimeoutException
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from core.answer_extras import answer_extras
 from core.blocks import Source, votes_name
 from core.contract import AnswerJob
 from core.failures import describe
@@ -26,10 +27,12 @@ from glean_chat import Glean, models
 from glean_chat.answer import Answer, AnswerBuilder
 from glean_chat.errors import GleanError
 from workers.cleanup import clear_working_later
+from workers.follow_ups import extras_for, suggest_in_container
 from workers.notify import notify_failure
 from workers.partial import delivered_before, discard_parts, drop_abandoned_chat, saved_answer
 from workers.runtime import current
 from workers.thread_context import with_thread_context
+from workers.work_steps import WorkSteps
 from workers.writers import choose_writer
 
 __all__ = ["answer_question"]
@@ -167,6 +170,7 @@ def _run(
     )
     file_ids = store.thread_files(job.team_id, job.channel_id, job.thread_ts, job.files_user)
     share_id = uuid.uuid4().hex
+    budget = SlackBudget(store, job.team_id)
     writer = choose_writer(
         job,
         client,
@@ -174,8 +178,9 @@ def _run(
         slack_api_url=settings.slack_api_url,
         streaming=settings.streaming,
         share_id=share_id,
-        budget=SlackBudget(store, job.team_id),
+        budget=budget,
     )
+    steps = WorkSteps(client, budget, job, writer)
     builder = AnswerBuilder()
     saved_chat = chat_id
     shown = False
@@ -188,6 +193,7 @@ def _run(
                 if chat_id is None:  # this question started it: a retry deletes it and starts afresh
                     store.set_answer_state(job.team_id, job.channel_id, job.message_ts, new_chat=saved_chat)
                 store.set_chat_id(job.team_id, job.channel_id, job.thread_ts, saved_chat, chat_user)
+            steps.follow(builder.updates)  # "Searching: …" as a task of the stream, or as the status
             if delta:
                 writer.append(delta)
                 if not shown and writer.visible:
@@ -197,6 +203,7 @@ def _run(
         if chat_id and isinstance(exc, GleanError) and exc.status_code == 404 and not writer.visible:
             raise _StaleChat() from exc
         if not writer.visible:
+            steps.failed()
             raise
         # Text is already in the thread: a retry would repeat it. End the message with the reason.
         failure = describe(exc, act_as=job.act_as is not None)
@@ -221,14 +228,18 @@ def _run(
                 "markdown": markdown,
                 "sources": [{"number": s.number, "title": s.title, "url": s.url} for s in sources],
                 "tracking_token": answer.tracking_token,  # the shared copy's votes name the same answer
+                "disclaimer": settings.ai_disclaimer,  # the shared copy says it is AI-generated too
             },
         )
     if not job.answers_in_thread:
         # State before send: an ephemeral or `/glean ask` reply cannot be taken back, so a retry after a
         # crash from here on takes it as sent (workers.partial).
         store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="delivering")
-    with votes_name(vote_ref):
+    extras, in_container = extras_for(store, job, settings.ai_disclaimer, answer.follow_up_prompts)
+    with votes_name(vote_ref), answer_extras(extras):
         writer.finish(markdown, sources)
+    if in_container:
+        suggest_in_container(client, job, answer.follow_up_prompts)
     if not shown:
         _log_visible(job)
     return answer

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from bot.actions import handle_share
 from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
 from bot.feedback import REASON_CALLBACK_ID, FeedbackHandler
+from bot.follow_ups import FOLLOW_UP_ACTIONS, handle_follow_up
 from bot.intake import Incoming, Intake
 from bot.intake.incoming import InvalidEvent
 from bot.listeners.agent import build_assistant, dm_opened
@@ -118,6 +119,7 @@ def register_listeners(app: App, deps: Deps) -> None:
         handle_share(ack, body, client, respond, deps.store, deps.intake.settings.policy)
 
     app.action(SHARE_ACTION_ID)(members_only(share))
+    app.action(FOLLOW_UP_ACTIONS)(members_only(lambda a, b, c, r: handle_follow_up(a, b, c, r, deps.intake)))
     app.action(FEEDBACK_ACTION_ID)(members_only(lambda ack, body, c, _r: deps.feedback.on_vote(ack, body, c)))
     app.view(REASON_CALLBACK_ID)(deps.feedback.on_reason)
     app.command("/glean")(members_only(deps.commands.on_command))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -10,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
+from core.answer_extras import extras_blocks
 from core.blocks import (
     Source,
     StartOver,
@@ -20,6 +22,7 @@ from core.blocks import (
 from core.logs import log_event
 from core.slack_budget import SlackBudget
 from workers.writers.posting import STREAM_SOFT_MAX_CHARS, Posting
+from workers.writers.steps import StreamSteps
 
 __all__ = ["PublicWriter"]
 
@@ -83,6 +86,8 @@ class PublicWriter(Posting):
         self._placeholder = placeholder_ts is not None
         self._final_reserved = False  # a chat.update token kept for the final edit of a posted message
         self._final_only = False  # no budget to show progress: only the finished answer is posted
+        self._steps = StreamSteps()  # Glean's work steps, as task chunks of the streamed message
+        self._text_shown = False  # answer text (not only steps) reached Slack
         if self._placeholder:
             self._streaming = False  # the placeholder is an ordinary message: it is edited, not streamed
             self._final_reserved = True  # the listener took its final edit's token with the placeholder
@@ -94,7 +99,9 @@ class PublicWriter(Posting):
 
     @property
     def visible(self) -> bool:
-        return bool(self._streamed_ts) or (self._update_ts is not None and bool(self._text))
+        return (bool(self._streamed_ts) and self._text_shown) or (
+            self._update_ts is not None and bool(self._text)
+        )
 
     # -- streaming -------------------------------------------------------------------------------------
     def _open_stream(self) -> ChatStream:
@@ -108,13 +115,15 @@ class PublicWriter(Posting):
                 recipient_team_id=self._team_id,
                 recipient_user_id=self._user_id,
                 buffer_size=1,  # every append is sent: `append` below decides how much text to gather
+                task_display_mode="plan",  # Glean's steps together in one plan block, not cards between text
             )
         return self._stream
 
     def _send(self, text: str) -> None:
         stream = self._open_stream()
         self._text += text
-        stream.append(markdown_text=text)
+        stream.append(markdown_text=text, chunks=self._steps.take() or None)
+        self._text_shown = True
         self._note_stream_ts()
 
     def _note_stream_ts(self) -> None:
@@ -142,7 +151,7 @@ class PublicWriter(Posting):
                 # Close an open code block in this message and reopen it in the next.
                 closing = "\n" + _FENCE if self._text.count(_FENCE) % 2 == 1 else ""
                 assert self._stream is not None
-                self._stream.stop(markdown_text=closing or None)
+                self._stream.stop(markdown_text=closing or None, chunks=self._steps.end() or None)
                 self._note_stream_ts()
             except SlackApiError as exc:
                 self._switch_to_updates(exc, unsent=delta[cut:])
@@ -184,6 +193,38 @@ class PublicWriter(Posting):
         self._text += unsent
         self._interim_update(force=True)
 
+    def step(self, text: str) -> bool:
+        """A Glean work step as a task of the stream (opening it if need be); False where it is not shown."""
+        if not self._streaming or not self._steps.enabled:
+            return False
+        self._steps.add(text)
+        if self._stream is not None and not self._allowed("chat.appendStream"):
+            return True  # Tier 4 spent for now: the step goes with the next append (or the stop)
+        try:
+            self._open_stream().append(chunks=self._steps.take())
+        except _NoStreamBudget:
+            log_event(log, "stream_budget_spent", channel_id=self._channel_id)
+            self._streaming = False  # the answer is posted when its text comes; the steps go to the status
+            return False
+        except SlackApiError as exc:
+            error = exc.response.get("error")
+            log_event(log, "steps_unavailable", logging.WARNING, channel_id=self._channel_id, error=error)
+            self._steps.enabled, _ = False, self._steps.end()
+            if self._stream is not None and not self._stream.ts:  # Slack refused the stream: post instead
+                self._streaming, self._stream = False, None
+            return False
+        self._note_stream_ts()
+        return True
+
+    def end_steps(self) -> None:
+        """The answer failed before any text: its message of steps alone goes (a notice or a retry follows)."""
+        if self._stream is None or self._text_shown or not self._stream.ts:
+            return
+        with contextlib.suppress(SlackApiError):
+            self._stream.stop(chunks=self._steps.end("error") or None)
+            self._client.chat_delete(channel=self._channel_id, ts=self._stream.ts)
+        self._stream = None
+
     # -- AnswerWriter ----------------------------------------------------------------------------------
     def append(self, delta: str) -> None:
         if not delta:
@@ -203,7 +244,7 @@ class PublicWriter(Posting):
         if self._streaming and len(self._text) + len(self._pending) > STREAM_SOFT_MAX_CHARS:
             self._flush_pending()  # a long tail goes through the roll-over into further messages
         if self._streaming:
-            tail = [*sources_blocks(sources), feedback_block(self._start_over)]
+            tail = [*sources_blocks(sources), *extras_blocks(), feedback_block(self._start_over)]
             last, self._pending = self._pending, ""  # sent with the stop: one call fewer
             try:
                 if self._stream is None and self._streamed_ts and not last:
@@ -214,9 +255,10 @@ class PublicWriter(Posting):
                     self._on_message(str(reply["ts"]))
                     return
                 self._text += last
-                empty = not self._text.strip() and not self._streamed_ts
+                empty = not self._text.strip() and not self._text_shown
                 self._open_stream().stop(
                     markdown_text="_Glean returned an empty answer._" if empty else (last or None),
+                    chunks=self._steps.end() or None,
                     blocks=tail,
                 )
                 self._note_stream_ts()
@@ -234,7 +276,7 @@ class PublicWriter(Posting):
             self._flush_pending()  # what Glean sent before it broke off is shown, then the notice
         if self._streaming and self._stream is not None:
             try:
-                self._stream.stop(markdown_text=note)
+                self._stream.stop(markdown_text=note, chunks=self._steps.end("error") or None)
                 self._note_stream_ts()
                 return
             except SlackApiError as exc:
