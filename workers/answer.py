@@ -114,7 +114,8 @@ def _ask(
 ) -> Iterator[models.ChatResponse]:
     """Ask Glean, streamed, continuing `chat_id` (or starting a chat) with the thread's files."""
     # The first question of this chat in a thread of people's discussion carries that discussion.
-    text = with_thread_context(client, job) if job.thread_context and chat_id is None else job.question
+    fresh = chat_id is None or job.whole_thread  # a summary reads the thread again, whatever the chat holds
+    text = with_thread_context(client, job) if job.thread_context and fresh else job.question
     return glean.client.chat.start_stream(
         messages=[
             {

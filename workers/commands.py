@@ -24,6 +24,7 @@ from workers.callbacks import failed_payload
 from workers.command_context import CommandContext
 from workers.file_commands import files, files_forget
 from workers.history import clear, clear_all, history, history_one, start_over
+from workers.home import home, publish_home
 from workers.respond import post_response
 from workers.runtime import current
 
@@ -61,6 +62,8 @@ def run_command(payload: dict[str, Any]) -> str:
         ctx = CommandContext(job, settings, store, client, glean, act_as)
         try:
             outcome = _HANDLERS[job.kind](ctx)
+            if job.home and job.kind != "home":
+                publish_home(ctx)  # the Home tab shows what changed
         except GleanError as exc:
             ctx.reply(f":warning: {command_problem(exc)}")
             log_event(
@@ -120,6 +123,8 @@ def on_command_failure(
     log_event(
         log, "command_failed", logging.ERROR, job_id=job.id, command=command.kind, reason=exc_type.__name__
     )
+    if not command.response_url:
+        return  # from the Home tab: nowhere to reply (the admin has the ERROR line)
     post_response(
         command.response_url,
         settings.slack_api_url,
@@ -138,5 +143,6 @@ _HANDLERS.update(
         "files": files,
         "files_forget": files_forget,
         "app": app,
+        "home": home,
     }
 )
