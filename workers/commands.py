@@ -6,15 +6,18 @@ The subcommands live in `workers.history` (history, clear, Start over) and `work
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from rq.job import Job
+from slack_sdk.errors import SlackApiError
 
 from core.contract import CommandJob
 from core.failures import command_problem
+from core.home_view import refusal_view
 from core.logs import log_event
 from core.mrkdwn import escape_mrkdwn
 from core.notices import NOTICE_NO_EMAIL
@@ -49,6 +52,11 @@ def run_command(payload: dict[str, Any]) -> str:
     act_as: str | None = None
     if settings.acts_as_asker:
         act_as = asker_email(client, store, team_id=job.team_id, user_id=job.user_id)
+        if act_as is None and job.home:
+            with contextlib.suppress(SlackApiError):  # the Home tab says why, as a reply would
+                client.views_publish(user_id=job.user_id, view=refusal_view(NOTICE_NO_EMAIL))
+            log_event(log, "command_done", reason="no_email", **fields)
+            return "no_email"
         if act_as is None:
             post_response(
                 job.response_url,
