@@ -226,7 +226,8 @@ class Shortcuts:
                     self.settings,
                 )
             enqueue_answer(self.queue, job, self.settings, after=after)
-            self.store.mark_thread_answered(team_id, channel_id, root)
+            if not summary:  # a private summary is not the bot joining the thread: replies are not followed
+                self.store.mark_thread_answered(team_id, channel_id, root)
         except redis.RedisError as exc:
             log_event(log, "redis_unavailable", logging.ERROR, error=type(exc).__name__)
             return NOTICE_QUEUE_DOWN

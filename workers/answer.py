@@ -96,7 +96,8 @@ def answer_question(payload: dict[str, Any]) -> str:
                 return "failed:" + failure.kind
             raise  # unexpected: the failure callback tells the asker once the job has failed
     store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="done")
-    store.mark_thread_answered(job.team_id, job.channel_id, job.thread_ts)
+    if not job.whole_thread:  # a private summary is not the bot joining the thread: replies aren't followed
+        store.mark_thread_answered(job.team_id, job.channel_id, job.thread_ts)
     clear_working_later(job, posted_in_thread=job.answers_in_thread)
     log_event(
         log,

@@ -120,6 +120,9 @@ def test_summarize_answers_privately_with_share_and_reads_the_whole_thread(bot: 
     assert turn.startswith("Earlier in this Slack thread, oldest first:")
     assert turn.index("Planning the team offsite") < turn.index("avoid the 2025") < turn.index("pick March")
     assert turn.rstrip().endswith("what is still open.")
+    # A private summary does not make the bot follow the thread: a later question there is not answered.
+    later = bot.ask("what day did we pick again?", thread_ts=root["ts"])
+    assert bot.outcomes.for_ts(later["ts"]) != ["enqueued:followup"]
     # Share posts the same summary in the thread for everyone.
     assert bot.sandbox.click("U_ALICE", "C_GENERAL", private["ts"], SHARE_ACTION_ID).ok
     [shared] = bot.sandbox.wait_for(lambda: bot.replies(root["ts"]))
