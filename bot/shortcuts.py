@@ -26,7 +26,7 @@ from core.logs import log_event
 from core.notices import NOTICE_EXTERNAL, NOTICE_NO_EMAIL, NOTICE_OFF, NOTICE_QUEUE_DOWN
 from core.settings import Settings
 from core.slack_files import fetch_message, files_from
-from core.slack_ops import asker_email, is_external
+from core.slack_ops import asker_email, is_external, shared_outside
 from core.store import Store
 from core.timezones import user_time
 
@@ -68,9 +68,16 @@ class Shortcuts:
         rule = self.settings.policy.for_channel(channel_id)
         if rule.mode == "off":
             return NOTICE_OFF
-        if not rule.allow_external and is_external(
-            client, self.store, team_id=team_id, channel_id=channel_id
-        ):
+        if rule.allow_external:
+            return None  # whether the bot can read the message is found when it is fetched
+        if self.store.cached_external(team_id, channel_id) is None:
+            try:
+                channel = client.conversations_info(channel=channel_id)["channel"]
+            except SlackApiError:
+                # Slack hides a private conversation the bot is not in: say that, not "shared outside".
+                return NOTICE_UNREADABLE
+            self.store.cache_external(team_id, channel_id, shared_outside(channel))
+        if is_external(client, self.store, team_id=team_id, channel_id=channel_id):
             return NOTICE_EXTERNAL
         return None
 
@@ -157,7 +164,11 @@ class Shortcuts:
         fields = {"team_id": team_id, "channel_id": channel_id, "user_id": user_id, "command": "summarize"}
         message_ts = str(body.get("message_ts") or _dig(body, "message", "ts") or "")
         root = str(_dig(body, "message", "thread_ts") or message_ts)
-        outcome = self._refusal(client, team_id, channel_id) or self._enqueue(
+        refusal = self._refusal(client, team_id, channel_id)
+        # The thread must be readable to the bot (a conversation it is not in is not): say so now, not later.
+        if refusal is None and fetch_message(client, channel_id=channel_id, ts=root, thread_ts=None) is None:
+            refusal = NOTICE_UNREADABLE
+        outcome = refusal or self._enqueue(
             client,
             body,
             channel_id=channel_id,

@@ -174,3 +174,19 @@ def test_a_slack_connect_channel_is_refused_to_members_too(bot: Bot) -> None:
     [refusal] = bot.sandbox.wait_for(lambda: bot.sandbox.ephemerals("C_SHARED", "U_ALICE"))
     assert refusal["text"].endswith(NOTICE_EXTERNAL)
     assert bot.sandbox.people.open_views("U_ALICE") == []
+
+
+def test_a_conversation_the_bot_is_not_in_is_refused_with_how_to_fix_it(bot: Bot) -> None:
+    bot.sandbox.add_channel(
+        "G_TEAM", name="team", is_private=True, members=["U_ALICE", "U_BOB"], bot_is_member=False
+    )
+    message = bot.sandbox.post_message("U_BOB", "G_TEAM", "the launch moved to March")
+    for shortcut in (SUMMARIZE, ASK):
+        bot.sandbox.people.surfaces.message_shortcut("U_ALICE", "G_TEAM", message["ts"], shortcut)
+    notes = bot.sandbox.wait_for(
+        lambda: (e := bot.sandbox.ephemerals("G_TEAM", "U_ALICE")) and len(e) >= 2 and e
+    )
+    assert all("invite me" in n["text"] for n in notes)  # not "shared with other organizations"
+    assert bot.sandbox.people.open_views("U_ALICE") == []
+    bot.work()
+    assert saved_chats(bot) == []
