@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from core.failures import command_problem
 from core.home_view import (
     HOME_CLEAR_ACTION_ID,
     HOME_CLEAR_ALL_ACTION_ID,
@@ -21,6 +22,7 @@ from core.logs import log_event
 from core.mrkdwn import escape_mrkdwn
 from core.ownership import thread_chats
 from core.timezones import format_time, user_time
+from glean_chat.errors import GleanError
 from workers.command_context import CommandContext
 from workers.history import my_chats
 
@@ -102,6 +104,18 @@ def _conversation_blocks(ctx: CommandContext) -> list[dict[str, Any]]:
     return blocks
 
 
+def _conversations_or_why(ctx: CommandContext) -> list[dict[str, Any]]:
+    """The conversations, or why Glean could not list them: the rest of the Home tab still shows."""
+    try:
+        return _conversation_blocks(ctx)
+    except GleanError as exc:
+        log_event(log, "home_conversations_failed", logging.WARNING, status=exc.status_code)
+        return [
+            {"type": "header", "text": {"type": "plain_text", "text": "Your recent conversations"}},
+            _section(f":warning: {command_problem(exc)}"),
+        ]
+
+
 def _file_blocks(ctx: CommandContext) -> list[dict[str, Any]]:
     zone = user_time(ctx.client, ctx.job.user_id)
     files = sorted(
@@ -126,7 +140,7 @@ def publish_home(ctx: CommandContext) -> bool:
     blocks = [
         *about_blocks(),
         {"type": "divider"},
-        *_conversation_blocks(ctx),
+        *_conversations_or_why(ctx),
         {"type": "divider"},
         *_file_blocks(ctx),
         {"type": "divider"},

@@ -151,3 +151,14 @@ def test_a_stranger_opening_home_is_told_why_and_sees_nothing_else(bot: Bot) -> 
     assert refused is not None and NOTICE_STRANGER in _text(refused)
     assert "Your recent conversations" not in _text(refused)
     assert bot.queue.count == 0
+
+
+def test_glean_failing_still_publishes_home_and_says_why(bot: Bot) -> None:
+    bot.ask(HOLIDAYS)
+    bot.work()
+    bot.glean_fault("listchats", status=503, count=1)
+    home = _home(bot, "U_ALICE")
+    text = _text(home)
+    assert "Where I answer" in text and ":warning:" in text and _buttons(home, CLEAR) == []
+    home = _home(bot, "U_ALICE")  # Glean answers again: listed again
+    assert len(_buttons(home, CLEAR)) == 1
