@@ -10,8 +10,10 @@ from slack_sdk import WebClient
 from bot.commands import Commands
 from bot.decide import Decider
 from bot.feedback import FEEDBACK_TIMEOUT_S, FeedbackHandler
+from bot.home import HomeTab
 from bot.intake import Intake
 from bot.listeners import Deps, register_listeners
+from bot.shortcuts import Shortcuts
 from core.clients import make_glean, make_slack_client
 from core.contract import make_queue, open_rq_redis
 from core.settings import Settings
@@ -51,5 +53,13 @@ def build_app(
     intake = Intake(settings, store, queue, decider)
     feedback = FeedbackHandler(settings, store, make_glean(settings, timeout_s=FEEDBACK_TIMEOUT_S))
     commands = Commands(settings, store, queue)
-    register_listeners(app, Deps(intake=intake, store=store, commands=commands, feedback=feedback))
+    deps = Deps(
+        intake=intake,
+        store=store,
+        commands=commands,
+        feedback=feedback,
+        shortcuts=Shortcuts(settings, store, queue),
+        home=HomeTab(settings, store, queue),
+    )
+    register_listeners(app, deps)
     return app

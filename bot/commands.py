@@ -29,7 +29,7 @@ from core.slack_ops import asker_email, is_external, shared_outside
 from core.store import Store
 from core.timezones import user_time
 
-__all__ = ["CLEAR_ALL_CANCEL_ACTION_ID", "CLEAR_ALL_CONFIRM_ACTION_ID", "Commands"]
+__all__ = ["CLEAR_ALL_CANCEL_ACTION_ID", "CLEAR_ALL_CONFIRM_ACTION_ID", "Commands", "clear_all_words"]
 
 log = logging.getLogger("gleanbot.commands")
 
@@ -166,13 +166,7 @@ class Commands:
     def _confirm_clear_all(self, ack: Ack, team_id: str, user_id: str) -> None:
         nonce = secrets.token_urlsafe(16)
         self.store.save_confirmation(team_id, nonce, user_id)
-        if self.settings.acts_as_asker:
-            what = "This deletes *all* your saved Glean chats (also those made outside Slack), and I forget every thread's conversation with you."
-        else:
-            what = (
-                "This deletes every conversation with me that is yours alone, in every channel. Threads where "
-                "others asked too are left as they are."
-            )
+        what = clear_all_words(acts_as_asker=self.settings.acts_as_asker)
         ack(
             text="Delete all your saved conversations?",
             blocks=[
@@ -273,6 +267,16 @@ class Commands:
             ),
         )
         log_event(log, "command", reason="enqueued", **fields)
+
+
+def clear_all_words(*, acts_as_asker: bool) -> str:
+    """What `clear all` deletes, as its confirmation says it (in `/glean clear all` and the Home tab)."""
+    if acts_as_asker:
+        return "This deletes *all* your saved Glean chats (also those made outside Slack), and I forget every thread's conversation with you."
+    return (
+        "This deletes every conversation with me that is yours alone, in every channel. Threads where "
+        "others asked too are left as they are."
+    )
 
 
 def _when_redis_is_up(respond: Respond, work: Callable[[], None]) -> None:

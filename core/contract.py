@@ -89,6 +89,9 @@ class AnswerJob(BaseModel):
     """`/glean ask`: the answer goes to this response_url (privately), not into a thread."""
     thread_context: bool = False
     """Asked mid-thread in a thread the bot had not answered: Glean gets the thread's earlier messages too."""
+    whole_thread: bool = False
+    """"Summarize this thread": the thread so far goes with the question even when the asker's chat already
+    has turns (the thread may have grown since)."""
 
     @property
     def chat_user(self) -> str | None:
@@ -175,7 +178,7 @@ COMMAND_QUEUED_TTL_S = 10 * 60
 COMMAND_TIMEOUT_S = 120
 
 CommandKind = Literal[
-    "history", "history_one", "clear", "clear_all", "files", "files_forget", "app", "start_over"
+    "history", "history_one", "clear", "clear_all", "files", "files_forget", "app", "start_over", "home"
 ]
 
 
@@ -214,6 +217,10 @@ class CommandJob(BaseModel):
     """`start_over`: the thread whose chat is deleted."""
     replace_original: bool = True
     """Replace the "working on it" reply (commands); False for buttons, whose message is an answer."""
+    file_id: str | None = None
+    """`files_forget` from the Home tab: only this one of the person's files (any channel)."""
+    home: bool = False
+    """From the Home tab: no response_url; the person's Home view is published again once the work is done."""
 
 
 def enqueue_files(queue: Queue, job: FilesJob, settings: Settings) -> str:

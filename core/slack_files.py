@@ -17,7 +17,14 @@ from slack_sdk.errors import SlackApiError
 
 from core.logs import log_event
 
-__all__ = ["MAX_FILES_PER_MESSAGE", "SlackFile", "complete_file", "fetch_message_files", "files_from"]
+__all__ = [
+    "MAX_FILES_PER_MESSAGE",
+    "SlackFile",
+    "complete_file",
+    "fetch_message",
+    "fetch_message_files",
+    "files_from",
+]
 
 log = logging.getLogger("gleanbot.slack_files")
 
@@ -87,12 +94,12 @@ def files_from(raw: Any) -> tuple[SlackFile, ...]:
     return tuple(files)
 
 
-def fetch_message_files(
+def fetch_message(
     client: WebClient, *, channel_id: str, ts: str, thread_ts: str | None
-) -> tuple[SlackFile, ...]:
-    """The files of one message, fetched from Slack (for `app_mention`, whose event has none).
+) -> dict[str, Any] | None:
+    """One message as Slack has it now (conversations.history, or conversations.replies for a thread reply).
 
-    A failure is logged and answered with no files: the question is still answered.
+    None when Slack will not give it (logged): the bot is not in the channel, or the message is gone.
     """
     try:
         if thread_ts and thread_ts != ts:
@@ -112,12 +119,23 @@ def fetch_message_files(
             message_ts=ts,
             error=exc.response.get("error"),
         )
-        return ()
+        return None
     messages: Iterable[Any] = reply.get("messages") or []
     for message in messages:
         if isinstance(message, dict) and message.get("ts") == ts:
-            return files_from(message.get("files"))
-    return ()
+            return message
+    return None
+
+
+def fetch_message_files(
+    client: WebClient, *, channel_id: str, ts: str, thread_ts: str | None
+) -> tuple[SlackFile, ...]:
+    """The files of one message, fetched from Slack (for `app_mention`, whose event has none).
+
+    A failure is logged and answered with no files: the question is still answered.
+    """
+    message = fetch_message(client, channel_id=channel_id, ts=ts, thread_ts=thread_ts)
+    return files_from(message.get("files")) if message is not None else ()
 
 
 def complete_file(client: WebClient, file: SlackFile) -> SlackFile:

@@ -58,6 +58,9 @@ DEFAULT_BOT_EVENTS: frozenset[str] = frozenset(
 )
 """Event subscriptions, spelled as in an app manifest (`message.<channel kind>`)."""
 
+DEFAULT_MESSAGE_SHORTCUTS: frozenset[str] = frozenset({"gleanbot_ask_message", "gleanbot_summarize_thread"})
+"""The message shortcuts in the bot's manifest: the only ones a message's ⋯ menu offers."""
+
 DeliveryMode = Literal["auto", "http", "socket"]
 """How events, commands and actions reach the app: over Socket Mode when a client is connected and no `bot_url`
 is set ("auto"), always as signed HTTP POSTs ("http"), or always over Socket Mode ("socket")."""
@@ -92,6 +95,10 @@ class SandboxConfig:
     bot_id: str = "BBOT"
     bot_name: str = "gleanbot"
     verification_token: str = "sandbox-verification-token"
+    home_tab: bool = True
+    """The manifest's `app_home.home_tab_enabled`: views.publish answers `not_enabled` without it."""
+    message_shortcuts: Collection[str] = DEFAULT_MESSAGE_SHORTCUTS
+    """The callback_ids of the app's message shortcuts (its manifest's `shortcuts`, type message)."""
     ts_start: float | None = None
     host: str = "127.0.0.1"
     port: int = 0
@@ -101,6 +108,7 @@ class SandboxConfig:
         # Callers pass lists or sets; freeze them so the config stays hashable-ish and immutable.
         object.__setattr__(self, "bot_scopes", frozenset(self.bot_scopes))
         object.__setattr__(self, "bot_events", frozenset(self.bot_events))
+        object.__setattr__(self, "message_shortcuts", frozenset(self.message_shortcuts))
         if self.host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the sandbox binds loopback only")
         if self.delivery not in ("auto", "http", "socket"):

@@ -14,6 +14,7 @@ from .events import EventSource
 from .files import FileStore
 from .interactive import Interactions
 from .state import Workspace
+from .surfaces import AppSurfaces
 
 __all__ = ["People"]
 
@@ -40,6 +41,8 @@ class People:
         self._started = started
         self.agent = AgentContainer(config, ws, events, self.post_message)
         """The app's agent container (split view): open beside a channel, move, ask (agent.py)."""
+        self.surfaces = AppSurfaces(config, ws, events, interactions, self._channel_for)
+        """Message shortcuts (a message's ⋯ menu) and the Home tab (surfaces.py)."""
 
     def _channel_for(self, user: str, channel: str) -> str:
         if user not in self.ws.users:

@@ -51,6 +51,7 @@ SLACK_LIMITS: dict[str, Limit] = {
     "assistant.threads.setSuggestedPrompts": tier(4),
     "assistant.threads.setTitle": tier(4),
     "files.info": tier(4),
+    "views.publish": tier(4),
 }
 
 

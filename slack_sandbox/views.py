@@ -43,6 +43,7 @@ class Views:
         self._lock = threading.Lock()
         self._triggers: dict[str, tuple[str, float, bool]] = {}  # id -> (user, issued at, exchanged)
         self._views: dict[str, OpenView] = {}
+        self._homes: dict[str, JsonDict] = {}  # user -> the Home tab view the app published for them
         self.trigger_ttl_s = TRIGGER_TTL_S
 
     def issue(self, user: str) -> str:
@@ -109,3 +110,36 @@ class Views:
             if opened is None or opened.user != user or opened.closed:
                 raise ValueError(f"{user} has no open modal {view_id}")
             opened.closed = True
+
+    def publish(
+        self, user: str, view: JsonDict, *, hash_: str | None, team_id: str, app_id: str, bot_id: str
+    ) -> JsonDict:
+        """views.publish: `user`'s Home tab becomes `view`; a stale `hash` is refused as Slack does."""
+        with self._lock:
+            current = self._homes.get(user)
+            if hash_ is not None and current is not None and current["hash"] != hash_:
+                raise ViewError("hash_conflict")
+            view_id = current["id"] if current is not None else "V" + secrets.token_hex(5).upper()
+            published = {
+                **copy.deepcopy(view),
+                "id": view_id,
+                "team_id": team_id,
+                "app_id": app_id,
+                "bot_id": bot_id,
+                "state": {"values": {}},
+                "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+                "private_metadata": view.get("private_metadata", ""),
+                "callback_id": view.get("callback_id", ""),
+                "close": None,
+                "submit": None,
+                "root_view_id": view_id,
+                "previous_view_id": None,
+            }
+            self._homes[user] = published
+            return copy.deepcopy(published)
+
+    def home(self, user: str) -> JsonDict | None:
+        """The Home tab view last published for `user` (None: the app never published one)."""
+        with self._lock:
+            found = self._homes.get(user)
+            return copy.deepcopy(found) if found is not None else None

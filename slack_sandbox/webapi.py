@@ -19,7 +19,7 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
-from . import api_assistant, api_chat, api_read, api_stream, api_views
+from . import api_assistant, api_chat, api_home, api_read, api_stream, api_views
 from .api_base import ApiContext, ApiError, JsonDict, Params
 from .holds import Holds
 from .ratelimit import RateLimiter
@@ -35,6 +35,7 @@ METHODS: dict[str, tuple[Handler, tuple[str, ...]]] = {
     **api_read.HANDLERS,
     **api_assistant.HANDLERS,
     **api_views.HANDLERS,
+    **api_home.HANDLERS,
 }
 _SECRET_PARAMS = frozenset({"token"})
 

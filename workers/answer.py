@@ -99,7 +99,8 @@ def answer_question(payload: dict[str, Any]) -> str:
                 return "failed:" + failure.kind
             raise  # unexpected: the failure callback tells the asker once the job has failed
     store.set_answer_state(job.team_id, job.channel_id, job.message_ts, status="done")
-    store.mark_thread_answered(job.team_id, job.channel_id, job.thread_ts)
+    if not job.whole_thread:  # a private summary is not the bot joining the thread: replies aren't followed
+        store.mark_thread_answered(job.team_id, job.channel_id, job.thread_ts)
     clear_working_later(job, posted_in_thread=job.answers_in_thread)
     log_event(
         log,
@@ -117,7 +118,8 @@ def _ask(
 ) -> Iterator[models.ChatResponse]:
     """Ask Glean, streamed, continuing `chat_id` (or starting a chat) with the thread's files."""
     # The first question of this chat in a thread of people's discussion carries that discussion.
-    text = with_thread_context(client, job) if job.thread_context and chat_id is None else job.question
+    fresh = chat_id is None or job.whole_thread  # a summary reads the thread again, whatever the chat holds
+    text = with_thread_context(client, job) if job.thread_context and fresh else job.question
     return glean.client.chat.start_stream(
         messages=[
             {

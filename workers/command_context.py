@@ -40,6 +40,8 @@ class CommandContext:
 
     def reply(self, text: str) -> bool:
         """An ephemeral reply; long text becomes several sections (Slack's 3,000-character limit)."""
+        if self.job.home and not self.job.response_url:
+            return True  # from the Home tab: the re-published Home view is the reply
         parts = split_text(text, SECTION_TEXT_MAX_CHARS)[:MAX_REPLY_BLOCKS]
         blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in parts]
         return post_response(

@@ -6,15 +6,18 @@ The subcommands live in `workers.history` (history, clear, Start over) and `work
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from rq.job import Job
+from slack_sdk.errors import SlackApiError
 
 from core.contract import CommandJob
 from core.failures import command_problem
+from core.home_view import refusal_view
 from core.logs import log_event
 from core.mrkdwn import escape_mrkdwn
 from core.notices import NOTICE_NO_EMAIL
@@ -24,6 +27,7 @@ from workers.callbacks import failed_payload
 from workers.command_context import CommandContext
 from workers.file_commands import files, files_forget
 from workers.history import clear, clear_all, history, history_one, start_over
+from workers.home import home, publish_home
 from workers.respond import post_response
 from workers.runtime import current
 
@@ -48,6 +52,11 @@ def run_command(payload: dict[str, Any]) -> str:
     act_as: str | None = None
     if settings.acts_as_asker:
         act_as = asker_email(client, store, team_id=job.team_id, user_id=job.user_id)
+        if act_as is None and job.home:
+            with contextlib.suppress(SlackApiError):  # the Home tab says why, as a reply would
+                client.views_publish(user_id=job.user_id, view=refusal_view(NOTICE_NO_EMAIL))
+            log_event(log, "command_done", reason="no_email", **fields)
+            return "no_email"
         if act_as is None:
             post_response(
                 job.response_url,
@@ -61,6 +70,8 @@ def run_command(payload: dict[str, Any]) -> str:
         ctx = CommandContext(job, settings, store, client, glean, act_as)
         try:
             outcome = _HANDLERS[job.kind](ctx)
+            if job.home and job.kind != "home":
+                publish_home(ctx)  # the Home tab shows what changed
         except GleanError as exc:
             ctx.reply(f":warning: {command_problem(exc)}")
             log_event(
@@ -120,6 +131,8 @@ def on_command_failure(
     log_event(
         log, "command_failed", logging.ERROR, job_id=job.id, command=command.kind, reason=exc_type.__name__
     )
+    if not command.response_url:
+        return  # from the Home tab: nowhere to reply (the admin has the ERROR line)
     post_response(
         command.response_url,
         settings.slack_api_url,
@@ -138,5 +151,6 @@ _HANDLERS.update(
         "files": files,
         "files_forget": files_forget,
         "app": app,
+        "home": home,
     }
 )

@@ -28,6 +28,8 @@ _STATUS_WORDS = {
 
 def _channel_files(ctx: CommandContext) -> dict[str, dict[str, Any]]:
     mine = ctx.store.my_files(ctx.job.team_id, ctx.job.user_id)
+    if ctx.job.file_id is not None:  # the Home tab's Forget: one file, and only if it is this person's
+        return {ctx.job.file_id: mine[ctx.job.file_id]} if ctx.job.file_id in mine else {}
     return {file_id: r for file_id, r in mine.items() if r.get("channel_id") == ctx.job.channel_id}
 
 

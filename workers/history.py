@@ -15,7 +15,7 @@ from glean_chat import models
 from glean_chat.errors import GleanError
 from workers.command_context import CommandContext
 
-__all__ = ["clear", "clear_all", "history", "history_one", "start_over"]
+__all__ = ["clear", "clear_all", "history", "history_one", "my_chats", "start_over"]
 
 HISTORY_SHOWN = 20
 TURNS_SHOWN = 12
@@ -24,7 +24,7 @@ ANSWER_MAX_CHARS = 900
 
 
 # -- history ---------------------------------------------------------------------------------------
-def _my_chats(ctx: CommandContext, zone: UserTime) -> list[models.ChatMetadata]:
+def my_chats(ctx: CommandContext, zone: UserTime) -> list[models.ChatMetadata]:
     """The person's saved chats, newest first: Glean's list as them (act-as), or filtered to the chats that
     are theirs alone (own identity: Glean's list holds everyone's)."""
     listed = ctx.glean.client.chat.list(x_scio_actas=ctx.act_as, timezone_offset=zone.glean_offset_min)
@@ -61,7 +61,7 @@ def _shared_note(ctx: CommandContext, channel_id: str | None = None) -> str:
 
 def history(ctx: CommandContext) -> str:
     zone = user_time(ctx.client, ctx.job.user_id)
-    chats = _my_chats(ctx, zone)
+    chats = my_chats(ctx, zone)
     if not chats:
         ctx.reply("You have no saved conversations with me." + _shared_note(ctx))
         return "empty"
@@ -87,7 +87,7 @@ def _clip(text: str, limit: int) -> str:
 def history_one(ctx: CommandContext) -> str:
     number = ctx.job.number or 1
     zone = user_time(ctx.client, ctx.job.user_id)
-    chats = _my_chats(ctx, zone)
+    chats = my_chats(ctx, zone)
     if number > len(chats):
         have = f"you have {len(chats)}" if chats else "you have none"
         ctx.reply(f"There is no conversation number {number}: {have}. See the list with `/glean history`.")

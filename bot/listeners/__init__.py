@@ -14,10 +14,18 @@ from bot.actions import handle_share
 from bot.commands import CLEAR_ALL_CANCEL_ACTION_ID, CLEAR_ALL_CONFIRM_ACTION_ID, Commands
 from bot.feedback import REASON_CALLBACK_ID, FeedbackHandler
 from bot.follow_ups import FOLLOW_UP_ACTIONS, handle_follow_up
+from bot.home import HomeTab
 from bot.intake import Incoming, Intake
 from bot.intake.incoming import InvalidEvent
 from bot.listeners.agent import build_assistant, dm_opened
+from bot.shortcuts import ASK_CALLBACK_ID, ASK_VIEW_CALLBACK_ID, SUMMARIZE_CALLBACK_ID, Shortcuts
 from core.blocks import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
+from core.home_view import (
+    CLEAR_ALL_VIEW_CALLBACK_ID,
+    HOME_CLEAR_ACTION_ID,
+    HOME_CLEAR_ALL_ACTION_ID,
+    HOME_FORGET_ACTION_ID,
+)
 from core.logs import log_event
 from core.members import home_of, stranger_refusal
 from core.store import Store
@@ -33,6 +41,8 @@ class Deps:
     store: Store
     commands: Commands
     feedback: FeedbackHandler
+    shortcuts: Shortcuts
+    home: HomeTab
 
 
 def _retry_num(request: BoltRequest) -> str | None:
@@ -91,7 +101,18 @@ def register_listeners(app: App, deps: Deps) -> None:
     # Bolt's Assistant middleware takes the container's events and every DM thread reply before the
     # listeners below; its questions come back through `take`.
     app.assistant(build_assistant(deps.intake, take))
-    app.event("app_home_opened")(dm_opened(deps.intake))
+    messages_tab = dm_opened(deps.intake)
+
+    def home_opened(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        # One listener per event type runs in Bolt: the Home tab and the Messages tab share this one.
+        if event.get("tab") == "home":
+            deps.home.on_opened(event, body, client, context)
+        else:
+            messages_tab(event, context)
+
+    app.event("app_home_opened")(home_opened)
     for kind in ("message", "app_mention"):
         app.event(kind)(on_event(kind))
 
@@ -132,3 +153,12 @@ def register_listeners(app: App, deps: Deps) -> None:
     app.action(CLEAR_ALL_CANCEL_ACTION_ID)(
         members_only(lambda ack, body, _c, respond: deps.commands.on_clear_all_cancel(ack, body, respond))
     )
+
+    # Message shortcuts (a message's ⋯ menu) and the ask modal (bot.shortcuts); the Home tab (bot.home).
+    app.shortcut(ASK_CALLBACK_ID)(members_only(deps.shortcuts.on_ask))
+    app.shortcut(SUMMARIZE_CALLBACK_ID)(members_only(deps.shortcuts.on_summarize))
+    app.view(ASK_VIEW_CALLBACK_ID)(deps.shortcuts.on_ask_submit)
+    app.action(HOME_FORGET_ACTION_ID)(deps.home.on_forget)
+    app.action(HOME_CLEAR_ACTION_ID)(deps.home.on_clear)
+    app.action(HOME_CLEAR_ALL_ACTION_ID)(deps.home.on_clear_all)
+    app.view(CLEAR_ALL_VIEW_CALLBACK_ID)(deps.home.on_clear_all_confirmed)

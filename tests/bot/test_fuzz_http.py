@@ -122,13 +122,22 @@ def actions(draw: st.DrawFn) -> dict[str, Any]:
     action = {
         "action_id": draw(
             st.sampled_from(
-                ["gleanbot_share", "gleanbot_feedback", "gleanbot_start_over", "gleanbot_clear_all_confirm"]
+                [
+                    "gleanbot_share",
+                    "gleanbot_feedback",
+                    "gleanbot_start_over",
+                    "gleanbot_clear_all_confirm",
+                    "gleanbot_home_forget",
+                    "gleanbot_home_clear",
+                    "gleanbot_home_clear_all",
+                ]
             )
         ),
         "block_id": "b",
         "type": "button",
         "value": draw(
-            st.sampled_from(["good", "bad", "1700000000.000100|U_ALICE", ""]) | st.text(max_size=60)
+            st.sampled_from(["good", "bad", "1700000000.000100|U_ALICE", "", "C_GENERAL:1700000000.000100"])
+            | st.text(max_size=60)
         ),
         "action_ts": str(time.time()),
     }
@@ -147,7 +156,7 @@ def actions(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def submissions(draw: st.DrawFn) -> dict[str, Any]:
-    """The 👎 reason modal's view_submission, fields replaced, dropped or added."""
+    """The modals' view_submission (👎 reason, ask about a message, delete all), fields replaced, dropped or added."""
     reason = {
         "type": "radio_buttons",
         "selected_option": {"value": draw(st.sampled_from(["wrong", "other", "x"]))},
@@ -155,13 +164,28 @@ def submissions(draw: st.DrawFn) -> dict[str, Any]:
     values = {
         "reason": {"reason": reason},
         "comment": {"comment": {"type": "plain_text_input", "value": "old"}},
+        "question": {"question": {"type": "plain_text_input", "value": draw(TEXT)}},
     }
     view = {
         "id": "V1",
         "type": "modal",
-        "callback_id": "gleanbot_feedback_reason",
-        "private_metadata": draw(st.sampled_from(["0123456789abcdef", ""]) | st.text(max_size=40)),
-        "state": {"values": _mutated(values, draw, ["reason", "comment"])},
+        "callback_id": draw(
+            st.sampled_from(
+                ["gleanbot_feedback_reason", "gleanbot_ask_message_view", "gleanbot_home_clear_all_confirm"]
+            )
+        ),
+        "private_metadata": draw(
+            st.sampled_from(
+                [
+                    "0123456789abcdef",
+                    "",
+                    json.dumps({"c": "C_GENERAL", "m": "1700000000.000100", "t": "1700000000.000100"}),
+                    json.dumps({"c": "C_SHARED", "m": 1, "t": None, "r": NOWHERE}),
+                ]
+            )
+            | st.text(max_size=40)
+        ),
+        "state": {"values": _mutated(values, draw, ["reason", "comment", "question"])},
     }
     payload = {
         "type": "view_submission",
@@ -171,6 +195,24 @@ def submissions(draw: st.DrawFn) -> dict[str, Any]:
         "view": _mutated(view, draw, ["callback_id", "private_metadata", "state"]),
     }
     return _mutated(payload, draw, ["type", "user", "team", "view"])
+
+
+@st.composite
+def shortcuts(draw: st.DrawFn) -> dict[str, Any]:
+    """A message shortcut (`message_action`) from a message's ⋯ menu, fields replaced, dropped or added."""
+    message = {"type": "message", "user": "U_BOB", "text": draw(TEXT), "ts": "1700000000.000100"}
+    payload = {
+        "type": "message_action",
+        "callback_id": draw(st.sampled_from(["gleanbot_ask_message", "gleanbot_summarize_thread"])),
+        "user": {"id": "U_ALICE", "team_id": "T0SANDBOX"},
+        "team": {"id": "T0SANDBOX"},
+        "channel": {"id": draw(SLACKISH)},
+        "trigger_id": "1.2.3",
+        "response_url": NOWHERE,
+        "message_ts": "1700000000.000100",
+        "message": _mutated(message, draw, ["user", "text", "ts", "thread_ts", "files"]),
+    }
+    return _mutated(payload, draw, ["callback_id", "channel", "message_ts", "message", "trigger_id"])
 
 
 class Tally:
@@ -248,6 +290,17 @@ def test_fuzzed_modal_submissions_never_crash_the_listener(bot: Bot, tally: Tall
     @FUZZ
     @given(submissions())
     def run(payload: dict[str, Any]) -> None:
+        tally.post(bot, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    run()
+
+
+def test_fuzzed_message_shortcuts_never_crash_the_listener(bot: Bot, tally: Tally) -> None:
+    @FUZZ
+    @given(shortcuts())
+    def run(payload: dict[str, Any]) -> None:
+        if payload.get("response_url") == NOWHERE:
+            payload["response_url"] = bot.sandbox.response_url("C_GENERAL", "U_ALICE")
         tally.post(bot, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     run()

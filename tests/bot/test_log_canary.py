@@ -1,6 +1,6 @@
 """No log line, at any documented LOG_LEVEL, carries message text or a token: a canary string is sent in
 forged, stale, oversized and malformed requests, in a question whose answer fails, in a job that crashes and
-in a 👎's written reason, and every line `gleanbot http` and `gleanbot worker` wrote is searched for it."""
+in a 👎's written reason, in a message asked about by shortcut and its modal's question, and every line `gleanbot http` and `gleanbot worker` wrote is searched for it."""
 
 from __future__ import annotations
 
@@ -132,6 +132,20 @@ def test_no_log_line_carries_message_text_or_a_token(
                 for r in httpx.get(f"{glean.base_url}/_local/feedback").json()["feedback"]
             )
         )
+        # Message shortcuts: the message asked about, and the question typed in the modal, carry it too.
+        note = sandbox.post_message("U_BOB", "C_GENERAL", f"FYI the {CANARY} rollout is finished")
+        sandbox.people.surfaces.message_shortcut("U_ALICE", "C_GENERAL", note["ts"], "gleanbot_ask_message")
+        [ask] = sandbox.wait_for(lambda: sandbox.people.open_views("U_ALICE"))
+        sandbox.people.submit_view("U_ALICE", ask["id"], {"question": f"what is {CANARY} for?"})
+        sandbox.people.surfaces.message_shortcut(
+            "U_ALICE", "C_GENERAL", note["ts"], "gleanbot_summarize_thread"
+        )
+        sandbox.wait_for(lambda: queue.count >= 2, timeout_s=20)
+        worker = GleanbotProcess(["worker", "--burst"], env)
+        processes.append(worker)
+        assert worker.popen.wait(60) == 0
+        assert [m for m in sandbox.messages("C_GENERAL", thread_ts=note["ts"]) if m.get("user") == "UBOT"]
+        assert sandbox.ephemerals("C_GENERAL", "U_ALICE")  # the summary, privately
     finally:
         for process in processes:
             process.stop()

@@ -124,6 +124,28 @@ def test_a_thumbs_down_and_its_reason_reach_glean_over_the_socket(bot: Bot) -> N
     assert votes[1]["manualFeedbackInfo"]["issues"] == ["INCOMPLETE_OR_NO_ANSWER"]
 
 
+def test_a_message_shortcut_and_the_home_tab_work_over_the_socket(bot: Bot) -> None:
+    note = bot.sandbox.post_message(
+        "U_BOB", "C_GENERAL", "FYI: the office closes on the 2025 company holidays"
+    )
+    bot.work()
+    surfaces = bot.sandbox.people.surfaces
+    delivery = surfaces.message_shortcut("U_ALICE", "C_GENERAL", note["ts"], "gleanbot_ask_message")
+    assert (delivery.transport, delivery.ok) == ("socket", True)
+    [modal] = bot.sandbox.wait_for(lambda: bot.sandbox.people.open_views("U_ALICE"))
+    submitted = bot.sandbox.people.submit_view("U_ALICE", modal["id"], {"question": "Which days?"})
+    assert (submitted.transport, submitted.ok) == ("socket", True)
+    bot.sandbox.wait_for(lambda: bot.queue.count > 0)
+    bot.work()
+    assert [m for m in bot.sandbox.messages("C_GENERAL", thread_ts=note["ts"]) if m.get("user") == "UBOT"]
+    opened = surfaces.open_home("U_ALICE")
+    assert opened is not None and (opened.transport, opened.ok) == ("socket", True)
+    bot.sandbox.wait_for(lambda: bot.queue.count > 0)
+    bot.work()
+    home = surfaces.home("U_ALICE")
+    assert home is not None and f"C_GENERAL:{note['ts']}" in json.dumps(home["blocks"])
+
+
 def test_gleanbot_socket_process_answers_a_question(
     sandbox: Sandbox, glean: LocalGlean, redis_url: str
 ) -> None:

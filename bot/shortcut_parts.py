@@ -1,0 +1,66 @@
+"""The ask shortcut's parts: its modal (the question box) and the message as Glean reads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from core.inbound import slack_to_plain
+
+__all__ = ["ASK_VIEW_CALLBACK_ID", "QUESTION_MAX_CHARS", "ask_modal", "message_context"]
+
+ASK_VIEW_CALLBACK_ID = "gleanbot_ask_message_view"
+QUESTION_MAX_CHARS = 2_000
+MESSAGE_CONTEXT_MAX_CHARS = 6_000
+"""The message asked about, as Glean gets it (the same budget as a thread's context)."""
+
+
+def message_context(client: WebClient, message: dict[str, Any]) -> str:
+    """The message as Glean reads it: who wrote it (when Slack says) and its text, clipped to the budget."""
+    author = ""
+    user_id = message.get("user")
+    if isinstance(user_id, str):
+        try:
+            user = client.users_info(user=user_id)["user"]
+            profile = user.get("profile") or {}
+            author = str(profile.get("display_name") or user.get("real_name") or user.get("name") or "")
+        except (SlackApiError, KeyError, TypeError):
+            author = ""
+    text = slack_to_plain(str(message.get("text") or ""))
+    if len(text) > MESSAGE_CONTEXT_MAX_CHARS:
+        text = text[: MESSAGE_CONTEXT_MAX_CHARS - 1].rstrip() + "…"
+    who = f" from {author}" if author else ""
+    return f"About this Slack message{who}:\n\n{text}"
+
+
+def ask_modal(metadata: str) -> dict[str, Any]:
+    """The question box: one optional input; `private_metadata` names the message (channel, ts, thread)."""
+
+    def plain(text: str) -> dict[str, str]:
+        return {"type": "plain_text", "text": text}
+
+    return {
+        "type": "modal",
+        "callback_id": ASK_VIEW_CALLBACK_ID,
+        "private_metadata": metadata,
+        "title": plain("Ask Glean"),
+        "submit": plain("Ask"),
+        "close": plain("Cancel"),
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "question",
+                "optional": True,
+                "label": plain("What would you like to know about this message?"),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": "question",
+                    "multiline": True,
+                    "max_length": QUESTION_MAX_CHARS,
+                    "placeholder": plain("Leave empty to have it explained"),
+                },
+            }
+        ],
+    }
