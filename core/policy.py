@@ -117,6 +117,8 @@ def _rule(node: yaml.Node, base: ChannelRule, source: str) -> ChannelRule:
                 source, _line(key_node), f"unknown setting {key!r} (expected one of {_RULE_KEYS})"
             )
         value = _scalar(value_node, source)
+        if key == "mode" and value is False and str(getattr(value_node, "value", "")).lower() == "off":
+            value = "off"  # YAML 1.1 reads a bare `off` as false; here it is the mode people wrote
         if key == "mode" and value not in _MODES:
             raise PolicyError(source, line, f"mode must be one of {', '.join(_MODES)}, not {value!r}")
         if key == "visibility" and value not in _VISIBILITIES:

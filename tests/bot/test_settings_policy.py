@@ -127,6 +127,18 @@ def test_policy_file_loads_with_per_channel_overrides(tmp_path: Path) -> None:
     assert s.policy.for_channel("C_OTHER").mode == "mention"
 
 
+@pytest.mark.parametrize("spelled", ["off", "Off", "'off'", '"off"'])
+def test_mode_off_is_read_as_written_however_yaml_types_it(spelled: str) -> None:
+    # Unquoted, YAML 1.1 reads `off` as the boolean false; people mean the mode the README lists.
+    policy = parse_policy(f"channels:\n  C1:\n    mode: {spelled}\n", source="channels.yml")
+    assert policy.for_channel("C1").mode == "off"
+
+
+def test_mode_false_is_still_refused() -> None:
+    with pytest.raises(PolicyError, match="mode must be"):
+        parse_policy("channels:\n  C1:\n    mode: false\n", source="channels.yml")
+
+
 @pytest.mark.parametrize(
     ("text", "line", "fragment"),
     [
