@@ -28,7 +28,7 @@ ABOUT = (
     "• *@-mention me* in a channel I'm in: always, in the thread (unless the channel switched me off).\n"
     "• *Questions I spot* in channels set to answer by themselves, in their thread. Reply in the thread to "
     "follow up: it is one conversation.\n"
-    "• *A message's ⋯ menu*: _Ask Glean about this message_ (with your question), _Summarize this thread_ "
+    "• *A message's ⋯ menu*: _Ask Glean about this_ (with your question), _Summarize this thread_ "
     "(only you see it first; share it if it helps).\n"
     "• `/glean ask …` anywhere: a private answer. `/glean help` for the rest.\n"
     "Channels shared with other organizations are never answered from internal documents."

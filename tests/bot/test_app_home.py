@@ -70,7 +70,7 @@ def test_home_lists_a_persons_conversations_and_files_and_updates_after_forget_a
 
     home = _home(bot, "U_ALICE")
     text = _text(home)
-    assert "Where I answer" in text and "Ask Glean about this message" in text
+    assert "Where I answer" in text and "Ask Glean about this" in text
     threads = _buttons(home, CLEAR)
     assert sorted(threads) == sorted([f"C_GENERAL:{question['ts']}", f"C_GENERAL:{shared['ts']}"])
     assert "PTO" not in text and bob_question["ts"] not in text  # Bob's conversation is not Alice's
