@@ -6,13 +6,12 @@ import json
 from typing import Any
 
 from .api_base import ApiContext, ApiError, JsonDict, Params
+from .api_views import string_problems
 from .blocks import BlocksInvalid, validate_blocks
 from .views import ViewError
 
 MAX_VIEW_BYTES = 250_000
 """Slack refuses a view over 250 kB (`view_too_large`)."""
-MAX_PRIVATE_METADATA_CHARS = 3000
-MAX_CALLBACK_ID_CHARS = 255
 
 
 def publish_view(ctx: ApiContext, p: Params) -> JsonDict:
@@ -55,15 +54,7 @@ def home_view_problems(view: Any) -> list[str]:
     for name in ("submit", "close"):
         if view.get(name) is not None:
             problems.append(f"[ERROR] is not allowed for home views [json-pointer:/view/{name}]")
-    for name, limit in (
-        ("private_metadata", MAX_PRIVATE_METADATA_CHARS),
-        ("callback_id", MAX_CALLBACK_ID_CHARS),
-    ):
-        value = view.get(name)
-        if value is not None and (not isinstance(value, str) or len(value) > limit):
-            problems.append(
-                f"[ERROR] must be a string of at most {limit} characters [json-pointer:/view/{name}]"
-            )
+    string_problems(view, problems)
     blocks = view.get("blocks")
     if not isinstance(blocks, list) or not blocks:
         problems.append("[ERROR] must be a non-empty array [json-pointer:/view/blocks]")

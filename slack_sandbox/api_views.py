@@ -50,6 +50,19 @@ def _plain_text(value: Any, where: str, limit: int, problems: list[str]) -> None
         problems.append(f"[ERROR] must be less than {limit + 1} characters [json-pointer:{where}/text]")
 
 
+def string_problems(view: JsonDict, problems: list[str]) -> None:
+    """A view's `private_metadata` and `callback_id`, as every kind of view checks them (modal, home)."""
+    for name, limit in (
+        ("private_metadata", MAX_PRIVATE_METADATA_CHARS),
+        ("callback_id", MAX_CALLBACK_ID_CHARS),
+    ):
+        value = view.get(name)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            problems.append(
+                f"[ERROR] must be a string of at most {limit} characters [json-pointer:/view/{name}]"
+            )
+
+
 def view_problems(view: Any) -> list[str]:
     """Slack's `response_metadata.messages` for a view it would refuse (empty when it is fine)."""
     if not isinstance(view, dict):
@@ -61,15 +74,7 @@ def view_problems(view: Any) -> list[str]:
     for name in ("submit", "close"):
         if name in view:
             _plain_text(view[name], f"/view/{name}", MAX_TITLE_CHARS, problems)
-    for name, limit in (
-        ("private_metadata", MAX_PRIVATE_METADATA_CHARS),
-        ("callback_id", MAX_CALLBACK_ID_CHARS),
-    ):
-        value = view.get(name)
-        if value is not None and (not isinstance(value, str) or len(value) > limit):
-            problems.append(
-                f"[ERROR] must be a string of at most {limit} characters [json-pointer:/view/{name}]"
-            )
+    string_problems(view, problems)
     blocks = view.get("blocks")
     if not isinstance(blocks, list) or not blocks or len(blocks) > MAX_BLOCKS:
         problems.append(f"[ERROR] must be an array of 1 to {MAX_BLOCKS} blocks [json-pointer:/view/blocks]")

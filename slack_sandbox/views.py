@@ -68,19 +68,7 @@ class Views:
 
     def open(self, user: str, view: JsonDict, *, team_id: str, app_id: str, bot_id: str) -> JsonDict:
         view_id = "V" + secrets.token_hex(5).upper()
-        opened = {
-            **copy.deepcopy(view),
-            "id": view_id,
-            "team_id": team_id,
-            "app_id": app_id,
-            "bot_id": bot_id,
-            "state": {"values": {}},
-            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
-            "private_metadata": view.get("private_metadata", ""),
-            "callback_id": view.get("callback_id", ""),
-            "root_view_id": view_id,
-            "previous_view_id": None,
-        }
+        opened = _stored(view, view_id, team_id=team_id, app_id=app_id, bot_id=bot_id)
         with self._lock:
             self._views[view_id] = OpenView(user, opened)
         return copy.deepcopy(opened)
@@ -121,19 +109,9 @@ class Views:
                 raise ViewError("hash_conflict")
             view_id = current["id"] if current is not None else "V" + secrets.token_hex(5).upper()
             published = {
-                **copy.deepcopy(view),
-                "id": view_id,
-                "team_id": team_id,
-                "app_id": app_id,
-                "bot_id": bot_id,
-                "state": {"values": {}},
-                "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
-                "private_metadata": view.get("private_metadata", ""),
-                "callback_id": view.get("callback_id", ""),
+                **_stored(view, view_id, team_id=team_id, app_id=app_id, bot_id=bot_id),
                 "close": None,
                 "submit": None,
-                "root_view_id": view_id,
-                "previous_view_id": None,
             }
             self._homes[user] = published
             return copy.deepcopy(published)
@@ -143,3 +121,20 @@ class Views:
         with self._lock:
             found = self._homes.get(user)
             return copy.deepcopy(found) if found is not None else None
+
+
+def _stored(view: JsonDict, view_id: str, *, team_id: str, app_id: str, bot_id: str) -> JsonDict:
+    """A view as Slack keeps and returns it: the app's fields plus Slack's own (ids, hash, empty state)."""
+    return {
+        **copy.deepcopy(view),
+        "id": view_id,
+        "team_id": team_id,
+        "app_id": app_id,
+        "bot_id": bot_id,
+        "state": {"values": {}},
+        "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+        "private_metadata": view.get("private_metadata", ""),
+        "callback_id": view.get("callback_id", ""),
+        "root_view_id": view_id,
+        "previous_view_id": None,
+    }
