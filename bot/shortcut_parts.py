@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from core.inbound import slack_to_plain
+from core.mrkdwn import clip
+from core.slack_ops import display_name
 
 __all__ = ["ASK_VIEW_CALLBACK_ID", "QUESTION_MAX_CHARS", "ask_modal", "message_context"]
 
@@ -19,18 +20,9 @@ MESSAGE_CONTEXT_MAX_CHARS = 6_000
 
 def message_context(client: WebClient, message: dict[str, Any]) -> str:
     """The message as Glean reads it: who wrote it (when Slack says) and its text, clipped to the budget."""
-    author = ""
     user_id = message.get("user")
-    if isinstance(user_id, str):
-        try:
-            user = client.users_info(user=user_id)["user"]
-            profile = user.get("profile") or {}
-            author = str(profile.get("display_name") or user.get("real_name") or user.get("name") or "")
-        except (SlackApiError, KeyError, TypeError):
-            author = ""
-    text = slack_to_plain(str(message.get("text") or ""))
-    if len(text) > MESSAGE_CONTEXT_MAX_CHARS:
-        text = text[: MESSAGE_CONTEXT_MAX_CHARS - 1].rstrip() + "…"
+    author = display_name(client, user_id) if isinstance(user_id, str) else ""
+    text = clip(slack_to_plain(str(message.get("text") or "")), MESSAGE_CONTEXT_MAX_CHARS)
     who = f" from {author}" if author else ""
     return f"About this Slack message{who}:\n\n{text}"
 

@@ -7,6 +7,7 @@ import re
 __all__ = [
     "MARKDOWN_PART_MAX_CHARS",
     "SECTION_TEXT_MAX_CHARS",
+    "clip",
     "escape_mrkdwn",
     "markdown_to_mrkdwn",
     "mrkdwn_link",
@@ -184,3 +185,8 @@ def markdown_to_mrkdwn(markdown: str) -> str:
             line = _BULLET.sub(lambda m: f"{m.group(1)}• ", line)
         out.append(_inline(line))
     return "\n".join(out)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, ending with "…" when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

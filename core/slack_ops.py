@@ -13,7 +13,15 @@ from core.blocks import notice_message
 from core.logs import log_event
 from core.store import Store
 
-__all__ = ["WORKING_REACTION", "asker_email", "impatient", "is_external", "post_notice", "shared_outside"]
+__all__ = [
+    "WORKING_REACTION",
+    "asker_email",
+    "display_name",
+    "impatient",
+    "is_external",
+    "post_notice",
+    "shared_outside",
+]
 
 WORKING_REACTION = "eyes"
 log = logging.getLogger("gleanbot.slack")
@@ -60,6 +68,16 @@ def asker_email(client: WebClient, store: Store, *, team_id: str, user_id: str) 
     email = "" if user.get("is_bot") else str((user.get("profile") or {}).get("email") or "")
     store.cache_email(team_id, user_id, email)
     return email or None
+
+
+def display_name(client: WebClient, user_id: str) -> str:
+    """The name Slack shows for a person (display name, else full name, else handle); "" when it can't say."""
+    try:
+        user = client.users_info(user=user_id)["user"]
+        profile = user.get("profile") or {}
+        return str(profile.get("display_name") or user.get("real_name") or user.get("name") or "")
+    except (SlackApiError, KeyError, TypeError):
+        return ""
 
 
 def is_external(

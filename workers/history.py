@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from core.mrkdwn import escape_mrkdwn, markdown_to_mrkdwn
+from core.mrkdwn import clip, escape_mrkdwn, markdown_to_mrkdwn
 from core.ownership import ThreadChat, thread_chats
 from core.timezones import UserTime, format_time, user_time
 from glean_chat import models
@@ -80,10 +80,6 @@ def _turn_text(message: models.ChatMessage) -> str:
     return "".join(f.text or "" for f in message.fragments or []).strip()
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def history_one(ctx: CommandContext) -> str:
     number = ctx.job.number or 1
     zone = user_time(ctx.client, ctx.job.user_id)
@@ -103,10 +99,10 @@ def history_one(ctx: CommandContext) -> str:
         if not text:
             continue
         if message.author == "USER":
-            turns.append(f"*You:* {escape_mrkdwn(_clip(text, QUESTION_MAX_CHARS))}")
+            turns.append(f"*You:* {escape_mrkdwn(clip(text, QUESTION_MAX_CHARS))}")
         elif message.message_type in (None, "CONTENT"):
             # Glean writes Markdown; a cut may split a code block, so convert only after clipping.
-            turns.append(f"*Glean:* {markdown_to_mrkdwn(_clip(text, ANSWER_MAX_CHARS))}")
+            turns.append(f"*Glean:* {markdown_to_mrkdwn(clip(text, ANSWER_MAX_CHARS))}")
     started = format_time(chosen.create_time, zone)
     header = f"*{escape_mrkdwn(chosen.name or 'Untitled')}* (started {started}, {escape_mrkdwn(zone.label)})"
     if len(turns) > TURNS_SHOWN:

@@ -18,6 +18,8 @@ from slack_sdk.errors import SlackApiError
 from core.contract import AnswerJob
 from core.inbound import slack_to_plain
 from core.logs import log_event
+from core.mrkdwn import clip
+from core.slack_ops import display_name
 
 __all__ = ["THREAD_CONTEXT_MAX_CHARS", "THREAD_MESSAGE_MAX_CHARS", "with_thread_context"]
 
@@ -45,21 +47,8 @@ def _earlier_messages(client: WebClient, job: AnswerJob) -> list[dict[str, Any]]
 
 
 def _names(client: WebClient, user_ids: set[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for user_id in user_ids:
-        try:
-            user = client.users_info(user=user_id)["user"]
-            profile = user.get("profile") or {}
-            names[user_id] = str(
-                profile.get("display_name") or user.get("real_name") or user.get("name") or ""
-            )
-        except (SlackApiError, KeyError, TypeError):
-            pass  # the id stands in for the name
-    return names
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """Each person's name once per thread (the id stands in where Slack can't say)."""
+    return {user_id: name for user_id in user_ids if (name := display_name(client, user_id))}
 
 
 def with_thread_context(client: WebClient, job: AnswerJob, bot_user_id: str | None = None) -> str:
@@ -77,7 +66,7 @@ def with_thread_context(client: WebClient, job: AnswerJob, bot_user_id: str | No
     for message in reversed(earlier):  # newest first, so the budget keeps the end of the discussion
         who = names.get(str(message.get("user")), "") or str(message.get("user") or "someone")
         said = " ".join(slack_to_plain(str(message["text"]), bot_user_id).split())  # one paragraph each
-        text = _clip(said, THREAD_MESSAGE_MAX_CHARS)
+        text = clip(said, THREAD_MESSAGE_MAX_CHARS)
         line = f"{who}: {text}"
         if used + len(line) > THREAD_CONTEXT_MAX_CHARS:
             lines.append("(earlier messages left out)")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
@@ -15,6 +15,9 @@ __all__ = ["Incoming", "InvalidEvent"]
 _Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,40}$")]
 _Ts = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,12}\.[0-9]{1,9}$")]
 _Short = Annotated[str, StringConstraints(max_length=100)]
+
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class InvalidEvent(ValueError):
@@ -52,7 +55,7 @@ class _Envelope(BaseModel):
     is_ext_shared_channel: bool | None = None
 
 
-def _checked(model: type[BaseModel], data: dict[str, Any], prefix: str) -> BaseModel:
+def _checked(model: type[_M], data: dict[str, Any], prefix: str) -> _M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -92,7 +95,6 @@ class Incoming:
         """Read and type-check the event; InvalidEvent when a field is not what Slack sends."""
         e = _checked(_Event, event, "event.")
         envelope = _checked(_Envelope, body, "")
-        assert isinstance(e, _Event) and isinstance(envelope, _Envelope)
         channel_type = e.channel_type or ("im" if e.channel.startswith("D") else "channel")
         return cls(
             kind=kind,
