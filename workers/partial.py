@@ -66,7 +66,6 @@ def drop_abandoned_chat(glean: Glean, store: Store, job: AnswerJob, state: dict[
         log_event(
             log, "chat_cleanup_failed", logging.WARNING, status=exc.status_code, message_ts=job.message_ts
         )
-    store.set_answer_state(job.team_id, job.channel_id, job.message_ts, new_chat="")
 
 
 def saved_answer(glean: Glean, job: AnswerJob, state: dict[str, str]) -> models.ChatResponse | None:
