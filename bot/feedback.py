@@ -10,7 +10,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from core.blocks import parse_vote
+from core.blocks import parse_vote, plain_text
 from core.logs import log_event
 from core.settings import Settings
 from core.slack_ops import asker_email
@@ -183,29 +183,26 @@ class FeedbackHandler:
 def reason_modal(ref: str) -> dict[str, Any]:
     """The 👎 modal: one required choice and an optional comment; `private_metadata` names the vote record."""
 
-    def plain(text: str) -> dict[str, str]:
-        return {"type": "plain_text", "text": text}
-
-    options = [{"text": plain(words), "value": key} for key, (words, _) in REASONS.items()]
+    options = [{"text": plain_text(words), "value": key} for key, (words, _) in REASONS.items()]
     return {
         "type": "modal",
         "callback_id": REASON_CALLBACK_ID,
         "private_metadata": ref,
-        "title": plain("What was wrong?"),
-        "submit": plain("Send"),
-        "close": plain("Skip"),
+        "title": plain_text("What was wrong?"),
+        "submit": plain_text("Send"),
+        "close": plain_text("Skip"),
         "blocks": [
             {
                 "type": "input",
                 "block_id": "reason",
-                "label": plain("What was wrong with this answer?"),
+                "label": plain_text("What was wrong with this answer?"),
                 "element": {"type": "radio_buttons", "action_id": "reason", "options": options},
             },
             {
                 "type": "input",
                 "block_id": "comment",
                 "optional": True,
-                "label": plain("Anything to add?"),
+                "label": plain_text("Anything to add?"),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "comment",

@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.commands import clear_all_words
+from core.blocks import plain_text
 from core.contract import CommandJob, enqueue_command
 from core.home_view import CLEAR_ALL_VIEW_CALLBACK_ID, refusal_view
 from core.logs import log_event
@@ -173,16 +174,13 @@ class HomeTab:
 
 
 def _confirm_view(nonce: str, what: str) -> dict[str, Any]:
-    def plain(text: str) -> dict[str, str]:
-        return {"type": "plain_text", "text": text}
-
     return {
         "type": "modal",
         "callback_id": CLEAR_ALL_VIEW_CALLBACK_ID,
         "private_metadata": nonce,
-        "title": plain("Delete all?"),
-        "submit": plain("Delete them all"),
-        "close": plain("Cancel"),
+        "title": plain_text("Delete all?"),
+        "submit": plain_text("Delete them all"),
+        "close": plain_text("Cancel"),
         "blocks": [
             {
                 "type": "section",

@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from core.blocks import plain_text
 from core.inbound import slack_to_plain
 from core.mrkdwn import clip
 from core.slack_ops import display_name
@@ -30,28 +31,25 @@ def message_context(client: WebClient, message: dict[str, Any]) -> str:
 def ask_modal(metadata: str) -> dict[str, Any]:
     """The question box: one optional input; `private_metadata` names the message (channel, ts, thread)."""
 
-    def plain(text: str) -> dict[str, str]:
-        return {"type": "plain_text", "text": text}
-
     return {
         "type": "modal",
         "callback_id": ASK_VIEW_CALLBACK_ID,
         "private_metadata": metadata,
-        "title": plain("Ask Glean"),
-        "submit": plain("Ask"),
-        "close": plain("Cancel"),
+        "title": plain_text("Ask Glean"),
+        "submit": plain_text("Ask"),
+        "close": plain_text("Cancel"),
         "blocks": [
             {
                 "type": "input",
                 "block_id": "question",
                 "optional": True,
-                "label": plain("What would you like to know about this message?"),
+                "label": plain_text("What would you like to know about this message?"),
                 "element": {
                     "type": "plain_text_input",
                     "action_id": "question",
                     "multiline": True,
                     "max_length": QUESTION_MAX_CHARS,
-                    "placeholder": plain("Leave empty to have it explained"),
+                    "placeholder": plain_text("Leave empty to have it explained"),
                 },
             }
         ],

@@ -28,6 +28,7 @@ __all__ = [
     "StartOver",
     "notice_message",
     "parse_vote",
+    "plain_text",
     "private_answer_messages",
     "public_answer_messages",
     "sources_markdown",
@@ -274,3 +275,8 @@ def private_answer_messages(
 
 def notice_message(text: str) -> SlackMessage:
     return SlackMessage(text=f":warning: {text}", blocks=[])
+
+
+def plain_text(text: str) -> dict[str, str]:
+    """A `plain_text` object (modal titles, buttons): Slack's own shape for text shown without formatting."""
+    return {"type": "plain_text", "text": text}
