@@ -12,6 +12,7 @@ from bot.feedback import share_vote_target
 from core.answer_extras import AnswerExtras, answer_extras
 from core.blocks import Source, public_answer_messages, votes_name
 from core.logs import log_event
+from core.message_marks import post_mark
 from core.policy import Policy
 from core.slack_ops import is_external
 from core.store import Store
@@ -77,6 +78,7 @@ def handle_share(
                 thread_ts=record["thread_ts"],
                 text=message.text,
                 blocks=message.blocks,
+                metadata=post_mark("shared_answer"),
                 unfurl_links=False,
                 unfurl_media=False,
             )

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.intake import Incoming, Intake
 from core.answer_extras import FOLLOW_UP_ACTION_ID, parse_follow_up
 from core.logs import log_event
+from core.message_marks import post_mark
 from core.mrkdwn import escape_mrkdwn
 
 __all__ = ["FOLLOW_UP_ACTIONS", "handle_follow_up"]
@@ -54,7 +55,10 @@ def handle_follow_up(
     prompt = str(prompts[index])
     thread_ts = str(record["thread_ts"])
     posted = client.chat_postMessage(
-        channel=channel_id, thread_ts=thread_ts, text=f"<@{user_id}> asked: {escape_mrkdwn(prompt)}"
+        channel=channel_id,
+        thread_ts=thread_ts,
+        text=f"<@{user_id}> asked: {escape_mrkdwn(prompt)}",
+        metadata=post_mark("follow_up"),
     )
     is_dm = channel_id.startswith("D")
     question = Incoming(

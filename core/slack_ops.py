@@ -11,6 +11,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from core.blocks import notice_message
 from core.logs import log_event
+from core.message_marks import post_mark
 from core.store import Store
 
 __all__ = [
@@ -38,7 +39,9 @@ def post_notice(
                 channel=channel_id, user=user_id, thread_ts=thread_ts, text=message.text
             )
         else:
-            client.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=message.text)
+            client.chat_postMessage(
+                channel=channel_id, thread_ts=thread_ts, text=message.text, metadata=post_mark("notice")
+            )
         return True
     except SlackApiError as exc:
         log_event(log, "notice_failed", logging.ERROR, channel_id=channel_id, error=exc.response.get("error"))

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import redis
 
+from core.store_answers import AnswerStore
 from core.store_base import PREFIX
 from core.store_people import PeopleStore
 
@@ -25,13 +26,11 @@ NO_EMAIL_TTL_S = 600
 MEMBER_TTL_S = 86_400
 """Whether a person belongs to the installing workspace: people rarely change organization."""
 CONVERSATION_TTL_S = 3_600
-ANSWER_STATE_TTL_S = 86_400
 SHARE_TTL_S = 7 * 86_400
 NOTICE_TTL_S = 86_400
 FEEDBACK_TTL_S = 90 * 86_400
 CONFIRM_TTL_S = 15 * 60
 """A '/glean clear all' confirmation button works this long."""
-_PART = "part:"
 """Field prefix, in an answer's state hash, of each Slack message the answer posted (`part:{ts}`)."""
 
 KEYS = (
@@ -58,7 +57,14 @@ KEYS = (
         "answer:{channel_id}:{ts}",
         "hash",
         "1 day",
-        "one answer job: status, part:{ts} per posted message, asked_chat / new_chat of its Glean call",
+        "one answer job: status, part:{ts} per posted message, opening (a message being created), "
+        "asked_chat / new_chat of its Glean call",
+    ),
+    (
+        "partof:{channel_id}:{ts}",
+        "string",
+        "1 day",
+        "which question's answer a message of the bot is part of",
     ),
     ("share:{share_id}", "hash", "7 days", "a private answer awaiting 'Share to thread'"),
     ("notice:{key}", "string", "1 day", "a failure notice already posted (SET NX EX)"),
@@ -93,7 +99,7 @@ def open_redis(url: str) -> redis.Redis:
 
 
 @dataclass(frozen=True)
-class Store(PeopleStore):
+class Store(PeopleStore, AnswerStore):
     """Every Redis operation of the bot (the per-person and per-thread ones in `core.store_people`)."""
 
     def budget_key(self, team_id: str, method: str, channel_id: str | None) -> str:
@@ -181,38 +187,6 @@ class Store(PeopleStore):
 
     def cache_external(self, team_id: str, channel_id: str, external: bool) -> None:
         self.redis.set(self.key(team_id, "conv", channel_id), "1" if external else "0", ex=CONVERSATION_TTL_S)
-
-    # -- answer jobs ---------------------------------------------------------------------------------
-    def answer_state(self, team_id: str, channel_id: str, ts: str) -> dict[str, str]:
-        value = self.redis.hgetall(self.key(team_id, "answer", channel_id, ts))
-        return cast("dict[str, str]", value)
-
-    def set_answer_state(self, team_id: str, channel_id: str, ts: str, **fields: str) -> None:
-        key = self.key(team_id, "answer", channel_id, ts)
-        with self.redis.pipeline() as pipe:
-            for name, value in fields.items():
-                pipe.hset(key, name, value)
-            pipe.expire(key, ANSWER_STATE_TTL_S)
-            pipe.execute()
-
-    def add_answer_part(self, team_id: str, channel_id: str, ts: str, part_ts: str) -> None:
-        """One more message of this answer is in Slack (recorded before the next is posted), so a retry
-        after a crash can remove every part, not only the last."""
-        self.set_answer_state(
-            team_id, channel_id, ts, status="streaming", message_ts=part_ts, **{_PART + part_ts: "1"}
-        )
-
-    @staticmethod
-    def answer_parts(state: dict[str, str]) -> list[str]:
-        """The ts of every message an attempt posted for the answer (oldest first), from `answer_state`."""
-        parts = {name.removeprefix(_PART) for name in state if name.startswith(_PART)}
-        if state.get("message_ts"):
-            parts.add(state["message_ts"])  # states written before parts were recorded one by one
-        return sorted(parts, key=float)
-
-    def forget_answer_parts(self, team_id: str, channel_id: str, ts: str, parts: list[str]) -> None:
-        if parts:
-            self.redis.hdel(self.key(team_id, "answer", channel_id, ts), *[_PART + p for p in parts])
 
     # -- private answers awaiting "Share to thread" --------------------------------------------------
     def save_share(self, team_id: str, share_id: str, record: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from core.logs import log_event
+from core.message_marks import post_mark
 from core.slack_budget import SlackBudget
 from core.slack_ops import WORKING_REACTION, impatient
 
@@ -92,7 +93,12 @@ def show_working(
                     loading_messages=LOADING_MESSAGES,
                 )
                 return _shown(Working("status"), channel_id, ts)
-            reply = quick.chat_postMessage(channel=channel_id, thread_ts=thread_ts, text=PLACEHOLDER_TEXT)
+            reply = quick.chat_postMessage(
+                channel=channel_id,
+                thread_ts=thread_ts,
+                text=PLACEHOLDER_TEXT,
+                metadata=post_mark("placeholder"),
+            )
             return _shown(Working("placeholder", str(reply["ts"]), sign == 2), channel_id, ts)
         except SlackApiError as exc:
             _failed(_SIGNS[sign][0], channel_id, exc)

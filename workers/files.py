@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 from core.contract import FilesJob
 from core.failures import glean_failure_text, upload_problem
 from core.logs import log_event
+from core.message_marks import post_mark
 from core.mrkdwn import escape_mrkdwn
 from core.settings import Settings
 from core.slack_files import SlackFile, complete_file
@@ -232,7 +233,9 @@ def post_note(client: WebClient, job: FilesJob, text: str) -> None:
                 channel=job.channel_id, user=job.user_id, thread_ts=job.thread_ts, text=text
             )
         else:
-            client.chat_postMessage(channel=job.channel_id, thread_ts=job.thread_ts, text=text)
+            client.chat_postMessage(
+                channel=job.channel_id, thread_ts=job.thread_ts, text=text, metadata=post_mark("notice")
+            )
     except SlackApiError as exc:
         log_event(
             log, "notice_failed", logging.ERROR, channel_id=job.channel_id, error=exc.response.get("error")

@@ -10,7 +10,11 @@ the step it guards ("state before send"):
   saved its answer there, the retry shows that saved answer instead of asking again, so the question is in
   the conversation once; when it did not, a chat the attempt started is deleted and the retry asks in a
   fresh one. Only a question that continued an existing chat, and whose answer Glean did not save, is
-  asked in it a second time.
+  asked in it a second time;
+- `opening` while a call that creates a message is out (cleared with the `part:` record of its ts): a kill
+  (or a Redis error) right after Slack created it leaves a message nobody recorded. The retry reads the
+  thread and deletes it: a message marked as this question's answer (`core.message_marks`), or an unmarked
+  one of the bot (a stream, which Slack opens without metadata) that no other answer recorded as its part.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 
 from core.contract import AnswerJob
 from core.logs import log_event
+from core.message_marks import answer_question_ts, is_marked
 from core.store import Store
 from glean_chat import Glean, models
 from glean_chat.errors import GleanError
@@ -30,6 +35,12 @@ from glean_chat.errors import GleanError
 __all__ = ["delivered_before", "discard_parts", "drop_abandoned_chat", "saved_answer"]
 
 log = logging.getLogger("gleanbot.answer")
+
+CLOCK_SKEW_S = 5.0
+"""Slack's clock (a message's ts) may run behind this host's (the `opening` stamp) by this much."""
+OPENING_WINDOW_S = 120.0
+"""A message the dead attempt was creating has a ts at most this long after its `opening` stamp (the call's
+timeout, with its connection retries)."""
 
 
 def discard_parts(client: WebClient, store: Store, job: AnswerJob, state: dict[str, str]) -> None:
@@ -44,6 +55,40 @@ def discard_parts(client: WebClient, store: Store, job: AnswerJob, state: dict[s
         with contextlib.suppress(SlackApiError):  # already gone (deleted by hand, or by an earlier retry)
             client.chat_delete(channel=job.channel_id, ts=ts)
     store.forget_answer_parts(job.team_id, job.channel_id, job.message_ts, parts)
+    if state.get("opening"):
+        _discard_unrecorded(client, store, job, float(state["opening"]))
+        store.forget_opening(job.team_id, job.channel_id, job.message_ts)
+
+
+def _discard_unrecorded(client: WebClient, store: Store, job: AnswerJob, opening: float) -> None:
+    """Delete the message an attempt was creating when it died: it is in the thread, its ts never recorded."""
+    try:
+        bot_id = client.auth_test().get("bot_id")
+        replies = client.conversations_replies(
+            channel=job.channel_id,
+            ts=job.thread_ts,
+            oldest=f"{opening - CLOCK_SKEW_S:.6f}",
+            include_all_metadata=True,
+            limit=200,
+        )
+    except SlackApiError as exc:
+        # Without the thread the leftover cannot be found: the retry still answers (perhaps once more).
+        log_event(log, "orphan_unchecked", logging.WARNING, error=exc.response.get("error"))
+        return
+    for message in replies.get("messages") or []:
+        ts = str(message.get("ts", ""))
+        if ts in (job.thread_ts, job.placeholder_ts) or message.get("bot_id") != bot_id:
+            continue
+        if float(ts) > opening + OPENING_WINDOW_S:
+            continue
+        owner = answer_question_ts(message)
+        if owner is None and (is_marked(message) or store.part_owner(job.team_id, job.channel_id, ts)):
+            continue  # another of the bot's messages, or a stream another answer is writing
+        if owner not in (None, job.message_ts):
+            continue
+        with contextlib.suppress(SlackApiError):
+            client.chat_delete(channel=job.channel_id, ts=ts)
+        log_event(log, "orphan_deleted", message_ts=job.message_ts)
 
 
 def delivered_before(state: dict[str, str]) -> bool:

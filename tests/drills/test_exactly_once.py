@@ -39,10 +39,10 @@ def glean(tmp_path: Path) -> Iterator[LocalGlean]:
     server.stop()
 
 
-def _killed_while_held(bot: Bot, workers: Workers, method: str, skip: int = 0) -> GleanbotProcess:
+def _killed_while_held(bot: Bot, workers: Workers, method: str, skip: int = 0, **env: str) -> GleanbotProcess:
     """Start a worker, hold the reply of its `method` call (after `skip` of them), kill it there."""
     hold = bot.sandbox.holds.after(method, skip=skip)
-    first = workers.start(bot)
+    first = workers.start(bot, **env)
     _kill_at(bot, first, hold)
     return first
 
@@ -124,3 +124,36 @@ def test_a_glean_ask_reply_killed_after_it_was_sent_is_not_sent_again(
     assert len(replies) == 1, replies
     assert not [e for e in bot.sandbox.ephemerals("C_GENERAL", "U_ALICE") if is_notice(e)]
     assert _user_turns(bot) == [[QUESTION]]
+
+
+def _answered_once(bot: Bot, question: dict[str, Any]) -> None:
+    """The question ends with one message from the bot in its thread: the whole answer, no leftover."""
+    assert bot.sandbox.wait_for(lambda: _done(bot, question["ts"]), timeout_s=60)
+    messages = bot_messages(bot.sandbox, question["ts"])
+    assert len(messages) == 1, [_body(bot, m)[:80] for m in messages]
+    assert is_complete_answer(bot.sandbox, messages[0])
+    assert "holidays" in _body(bot, messages[0]).lower()
+
+
+def test_an_answer_killed_as_its_stream_opened_leaves_no_orphan(
+    make_bot: Callable[..., Bot], workers: Workers
+) -> None:
+    bot = make_bot()
+    question = bot.ask(QUESTION)
+    # Slack has opened the stream (its first words are shown); the worker never learned the message's ts.
+    _killed_while_held(bot, workers, "chat.startStream")
+    assert len(bot_messages(bot.sandbox, question["ts"])) == 1
+    workers.start(bot)
+    _answered_once(bot, question)
+
+
+def test_a_posted_answer_killed_before_its_ts_was_recorded_leaves_no_orphan(
+    make_bot: Callable[..., Bot], workers: Workers
+) -> None:
+    bot = make_bot()
+    question = bot.ask(QUESTION)
+    # Posted, not streamed: the answer's first message is in the thread, its ts never recorded.
+    _killed_while_held(bot, workers, "chat.postMessage", GLEANBOT_STREAMING="0")
+    assert len(bot_messages(bot.sandbox, question["ts"])) == 1
+    workers.start(bot, GLEANBOT_STREAMING="0")
+    _answered_once(bot, question)

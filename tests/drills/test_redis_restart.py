@@ -89,3 +89,30 @@ def test_redis_restart_loses_no_accepted_question(
     assert _answered_once(bot, before["ts"])  # and nothing was answered twice
     for message in (before, in_progress, queued, after):
         assert bot.store.answer_state("T0SANDBOX", "C_GENERAL", message["ts"])["status"] == "done"
+
+
+def test_redis_lost_as_the_answer_is_shown_leaves_it_shown_once(
+    bot_on_durable_redis: Bot, durable_redis: RedisServer, workers: Workers
+) -> None:
+    bot = bot_on_durable_redis
+    sb = bot.sandbox
+    question = bot.ask(QUESTION)
+    hold = sb.holds.after("chat.startStream")
+    worker = workers.start(bot)
+    assert hold.wait_reached(30)
+    # Slack shows the answer's first words; Redis dies before the worker can record the message.
+    durable_redis.kill()
+    hold.release()
+    assert worker.popen.wait(15) == EXIT_REDIS_LOST
+    durable_redis.start()
+    workers.start(bot)
+    try:
+        sb.wait_for(lambda: _answered_once(bot, question["ts"]), timeout_s=60)
+        sb.wait_for(
+            lambda: bot.store.answer_state("T0SANDBOX", "C_GENERAL", question["ts"]).get("status") == "done",
+            timeout_s=30,
+        )
+    except TimeoutError:
+        print(diagnose(bot, workers, question=question))
+        raise
+    assert _answered_once(bot, question["ts"])  # the first attempt's half message is gone

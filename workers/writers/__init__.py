@@ -55,6 +55,8 @@ def choose_writer(
         user_id=job.user_id,
         streaming=streaming,
         on_message=lambda ts: store.add_answer_part(job.team_id, job.channel_id, job.message_ts, ts),
+        on_opening=lambda: store.note_opening(job.team_id, job.channel_id, job.message_ts),
+        question_ts=job.message_ts,
         start_over=start_over,
         budget=budget,
         placeholder_ts=job.placeholder_ts if job.placeholder_adopt else None,

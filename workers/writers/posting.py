@@ -27,6 +27,8 @@ class Posting:
     _budget: SlackBudget | None
     _clock: Callable[[], float]
     _on_message: Callable[[str], None]
+    _on_opening: Callable[[], None]
+    _mark: dict[str, Any] | None  # the metadata naming the question (core.message_marks)
     _text: str
     _update_ts: str | None
     _last_update: float
@@ -81,11 +83,13 @@ class Posting:
 
     def _post(self, text: str, blocks: list[dict[str, Any]]) -> str:
         """A message in the answer's thread (links not unfurled: the Sources are the links); its ts."""
+        self._on_opening()  # until `_on_message` records the ts, a retry looks for the message in the thread
         reply = self._client.chat_postMessage(
             channel=self._channel_id,
             thread_ts=self._thread_ts,
             text=text,
             blocks=blocks,
+            metadata=self._mark,
             unfurl_links=False,
             unfurl_media=False,
         )

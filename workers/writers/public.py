@@ -12,14 +12,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.chat_stream import ChatStream
 
 from core.answer_extras import extras_blocks
-from core.blocks import (
-    Source,
-    StartOver,
-    feedback_block,
-    public_answer_messages,
-    sources_blocks,
-)
+from core.blocks import Source, StartOver, feedback_block, public_answer_messages, sources_blocks
 from core.logs import log_event
+from core.message_marks import answer_mark
 from core.slack_budget import SlackBudget
 from workers.writers.posting import STREAM_SOFT_MAX_CHARS, Posting
 from workers.writers.steps import StreamSteps
@@ -62,6 +57,8 @@ class PublicWriter(Posting):
         user_id: str,
         streaming: bool,
         on_message: Callable[[str], None] = lambda ts: None,
+        on_opening: Callable[[], None] = lambda: None,
+        question_ts: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         start_over: StartOver | None = None,
         budget: SlackBudget | None = None,
@@ -75,6 +72,8 @@ class PublicWriter(Posting):
         self._user_id = user_id
         self._streaming = streaming
         self._on_message = on_message
+        self._on_opening = on_opening
+        self._mark = answer_mark(question_ts) if question_ts else None
         self._clock = clock
         self._stream: ChatStream | None = None
         self._streamed_ts: list[str] = []
@@ -108,6 +107,7 @@ class PublicWriter(Posting):
         if self._stream is None:
             if not self._allowed("chat.startStream", "chat.stopStream"):
                 raise _NoStreamBudget()
+            self._on_opening()  # startStream takes no metadata: a retry finds an unrecorded one unmarked
             # Streaming into a channel needs the recipient; a stream is always a reply in a thread.
             self._stream = self._client.chat_stream(
                 channel=self._channel_id,
@@ -151,7 +151,9 @@ class PublicWriter(Posting):
                 # Close an open code block in this message and reopen it in the next.
                 closing = "\n" + _FENCE if self._text.count(_FENCE) % 2 == 1 else ""
                 assert self._stream is not None
-                self._stream.stop(markdown_text=closing or None, chunks=self._steps.end() or None)
+                self._stream.stop(
+                    markdown_text=closing or None, chunks=self._steps.end() or None, metadata=self._mark
+                )
                 self._note_stream_ts()
             except SlackApiError as exc:
                 self._switch_to_updates(exc, unsent=delta[cut:])
@@ -249,10 +251,7 @@ class PublicWriter(Posting):
             try:
                 if self._stream is None and self._streamed_ts and not last:
                     # The answer filled whole messages: the Sources and buttons get one of their own.
-                    reply = self._client.chat_postMessage(
-                        channel=self._channel_id, thread_ts=self._thread_ts, text="Sources", blocks=tail
-                    )
-                    self._on_message(str(reply["ts"]))
+                    self._on_message(self._post("Sources", tail))
                     return
                 self._text += last
                 empty = not self._text.strip() and not self._text_shown
@@ -260,6 +259,7 @@ class PublicWriter(Posting):
                     markdown_text="_Glean returned an empty answer._" if empty else (last or None),
                     chunks=self._steps.end() or None,
                     blocks=tail,
+                    metadata=self._mark,
                 )
                 self._note_stream_ts()
                 return
@@ -276,7 +276,9 @@ class PublicWriter(Posting):
             self._flush_pending()  # what Glean sent before it broke off is shown, then the notice
         if self._streaming and self._stream is not None:
             try:
-                self._stream.stop(markdown_text=note, chunks=self._steps.end("error") or None)
+                self._stream.stop(
+                    markdown_text=note, chunks=self._steps.end("error") or None, metadata=self._mark
+                )
                 self._note_stream_ts()
                 return
             except SlackApiError as exc:
@@ -291,5 +293,8 @@ class PublicWriter(Posting):
             )
         else:
             self._client.chat_postMessage(
-                channel=self._channel_id, thread_ts=self._thread_ts, text=f":warning: {notice}"
+                channel=self._channel_id,
+                thread_ts=self._thread_ts,
+                text=f":warning: {notice}",
+                metadata=self._mark,
             )
