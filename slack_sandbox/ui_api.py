@@ -26,7 +26,9 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from .files import HttpAnswer
-from .ui_modals import close_view, submit_view
+from .ui_agent import AGENT_ACTIONS
+from .ui_modals import MODAL_ACTIONS
+from .ui_surfaces import SURFACE_ACTIONS
 from .ui_view import SLASH_COMMANDS, UiParts, can_see, is_home_human, versioned_snapshot
 
 JsonDict = dict[str, Any]
@@ -201,7 +203,9 @@ class UiApi:
         text = str(payload.get("text") or "")
         if not text.strip():
             raise UiError(400, "no_text")
-        message = self._sb.people.post_message(user, channel, text, thread_ts=_thread(payload))
+        message = self._sb.people.post_message(
+            user, channel, text, thread_ts=str(payload.get("thread_ts") or "") or None
+        )
         return {"ts": message["ts"]}
 
     def upload(self, payload: JsonDict) -> JsonDict:
@@ -221,7 +225,7 @@ class UiApi:
             content,
             mimetype=str(payload.get("mimetype") or "") or None,
             text=str(payload.get("text") or ""),
-            thread_ts=_thread(payload),
+            thread_ts=str(payload.get("thread_ts") or "") or None,
         )
         return {"ts": message["ts"], "file_id": message["files"][0]["id"]}
 
@@ -289,11 +293,7 @@ _ACTIONS = {
     "click": UiApi.click,
     "dismiss": UiApi.dismiss,
     "settings": UiApi.settings,
-    "submit_view": submit_view,
-    "close_view": close_view,
+    **MODAL_ACTIONS,  # the modals (ui_modals.py), the agent container (ui_agent.py), shortcuts and Home tab
+    **AGENT_ACTIONS,
+    **SURFACE_ACTIONS,
 }
-
-
-def _thread(payload: JsonDict) -> str | None:
-    value = payload.get("thread_ts")
-    return str(value) if value else None

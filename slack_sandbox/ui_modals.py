@@ -22,3 +22,6 @@ def submit_view(api: Any, payload: JsonDict) -> JsonDict:
 def close_view(api: Any, payload: JsonDict) -> JsonDict:
     api._sb.people.close_view(api._person(payload), str(payload.get("view_id") or ""))
     return {}
+
+
+MODAL_ACTIONS = {"submit_view": submit_view, "close_view": close_view}

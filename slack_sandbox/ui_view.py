@@ -18,6 +18,8 @@ from .files import FileStore
 from .people import People
 from .ratelimit import RateLimiter
 from .state import Message, Workspace
+from .ui_agent import agent_threads
+from .ui_surfaces import shortcut_menu
 
 JsonDict = dict[str, Any]
 
@@ -143,6 +145,7 @@ def snapshot(sandbox: UiParts, user_id: str) -> JsonDict:
                 "rate_limits": sandbox.limiter.enabled,
                 "bot_connected": bool(sandbox.deliverer.bot_url),
                 "commands": SLASH_COMMANDS,
+                "shortcuts": shortcut_menu(config),  # a message's ⋯ menu (ui/surfaces.js)
             },
             "me": user_id,
             "people": [u["id"] for u in ws.users.values() if is_home_human(u, config.team_id)],
@@ -152,6 +155,8 @@ def snapshot(sandbox: UiParts, user_id: str) -> JsonDict:
             "ephemerals": ephemerals,
             "statuses": statuses,
             "views": ws.views.shown_to(user_id),  # modals the bot opened for this person (ui/modal.js)
+            "agent": agent_threads(ws, user_id),  # the split view's threads (ui/agent.js)
+            "home": ws.views.home(user_id),  # the Home tab the app published for them (ui/surfaces.js)
         }
     last = sandbox.deliverer.records()[-1:] if sandbox.deliverer.bot_url else []
     state["workspace"]["last_delivery_error"] = (

@@ -1,4 +1,5 @@
 // The sandbox UI's behaviour: the long poll for state, the composer (messages, files, /commands) and clicks.
+// The split view (agent.js), the ⋯ menu and Home tab (surfaces.js) and modals (modal.js) draw from its state.
 "use strict";
 
 (function () {
@@ -128,6 +129,7 @@
     if (!state) return;
     window.SandboxModal.render(state);
     const ctx = V.context(state);
+    if (ui.thread && window.SandboxAgent.isOpen()) window.SandboxAgent.hide(); // a thread takes the right pane
     document.title = `${state.workspace.team_name} · Slack sandbox`;
     $("#team-name").textContent = state.workspace.team_name;
     const select = $("#user-select");
@@ -174,6 +176,8 @@
       $("#thread-channel").textContent = channel ? (channel.is_im ? V.convName(ctx, channel) : `#${channel.name}`) : "";
       paint($("#thread-messages"), threadHtml);
     }
+    window.SandboxAgent.render(state, ctx); // agent.js: the split view
+    window.SandboxSurfaces.render(state, ctx, channel); // surfaces.js: the app DM's Home tab
     for (const button of document.querySelectorAll("button[data-action-id]")) {
       const ts = button.closest(".msg") && button.closest(".msg").dataset.ts;
       if (ui.voted[`${ts}:${button.dataset.actionId}`] === button.dataset.value) button.classList.add("pressed");
@@ -310,8 +314,13 @@
     if (!target) return;
     if (target.dataset.channel) {
       event.preventDefault();
-      if (ui.channel !== target.dataset.channel) ui.thread = null;
+      const moved = ui.channel !== target.dataset.channel;
+      if (moved) ui.thread = null;
       ui.channel = target.dataset.channel;
+      if (moved) {
+        window.SandboxAgent.channelChanged(ui.channel);
+        window.SandboxSurfaces.conversationOpened(ui.state && V.context(ui.state).channels[ui.channel]);
+      }
       render();
       $("#composer textarea").focus();
     } else if (target.dataset.thread) {
@@ -344,7 +353,7 @@
 
   async function onSelect(event) {
     const select = event.target.closest("select[data-action-id]");
-    if (!select || !select.value) return;
+    if (!select || !select.value || !select.closest(".msg")) return;
     const ts = select.closest(".msg").dataset.ts;
     api("click", { channel: ui.channel, message_ts: ts, action_id: select.dataset.actionId, value: select.value }).catch((e) =>
       toast(e.message, "error")
@@ -358,6 +367,9 @@
     ui.thread = hash.t;
     wireComposer($("#composer"));
     wireComposer($("#thread-composer"));
+    const app = { ui, api, toast, paint, render };
+    window.SandboxAgent.init(app);
+    window.SandboxSurfaces.init(app);
     document.addEventListener("click", onClick);
     document.addEventListener("change", onSelect);
     $("#user-select").addEventListener("change", (event) => {
@@ -365,6 +377,8 @@
       localStorage.setItem("sandbox.as", ui.me);
       ui.seen = {};
       ui.awaitingReply.clear();
+      window.SandboxAgent.reset();
+      window.SandboxSurfaces.reset();
       restartPoll();
     });
     $("#thread-close").addEventListener("click", () => {

@@ -88,12 +88,6 @@
       .join("");
   }
 
-  function chunks(message) {
-    return (message.chunks || [])
-      .map((c) => `<div class="task task-${esc(c.status || "")}">${esc(c.title || c.text || c.id || c.type)} <small>${esc(c.status || "")}</small></div>`)
-      .join("");
-  }
-
   function body(message, ctx) {
     if (message.stream) {
       let text = R.markdown(message.text);
@@ -103,7 +97,7 @@
         const end = /(<\/(?:p|li|div|blockquote)>(?:<\/[uo]l>)?)$/.exec(text);
         text = end ? text.slice(0, end.index) + cursor + end[1] : text + cursor;
       }
-      return `${chunks(message)}<div class="md">${text}</div>${R.blocks(message.blocks, ctx)}`;
+      return `${window.SlackTasks.render(message.chunks)}<div class="md">${text}</div>${R.blocks(message.blocks, ctx)}`;
     }
     const rich = (message.blocks || []).filter((b) => b.type !== "rich_text");
     if (rich.length) return R.blocks(message.blocks, ctx);
@@ -129,6 +123,8 @@
       ? `<div class="eph-note">👁 Only visible to you · <a href="#" data-dismiss="${esc(m.ts)}">Dismiss message</a></div>`
       : "";
     const tomb = m.subtype === "tombstone" ? '<div class="text muted">This message was deleted.</div>' : "";
+    // Hovering a message shows its ⋯ menu (the app's message shortcuts: surfaces.js); not on private notes.
+    const more = m.ephemeral || tomb || opts.noMenu ? "" : `<button type="button" class="msg-more" data-more="${esc(m.ts)}" title="More actions" aria-label="More actions">⋯</button>`;
     return (
       `<div class="msg${m.ephemeral ? " ephemeral" : ""}${compact ? " compact" : ""}" data-ts="${esc(m.ts)}" ` +
       `data-user="${esc(m.user)}" data-stream="${esc(m.stream || "")}" data-thread-ts="${esc(m.thread_ts || "")}">` +
@@ -136,7 +132,7 @@
       `<div class="msg-main">${head}${eph}<div class="msg-body">${tomb || body(m, ctx)}</div>` +
       `${m.files.length ? `<div class="files">${files(m, ctx.me)}</div>` : ""}` +
       `${m.reactions.length ? `<div class="reactions">${reactions(m, ctx)}</div>` : ""}` +
-      `${opts.summary || ""}</div></div>`
+      `${opts.summary || ""}</div>${more}</div>`
     );
   }
 
@@ -203,5 +199,5 @@
     );
   }
 
-  window.SandboxView = { context, sidebar, conversation, thread, convName, convIcon, convTopic, displayName };
+  window.SandboxView = { context, sidebar, conversation, thread, message, byTs, convName, convIcon, convTopic, displayName };
 })();
