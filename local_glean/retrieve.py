@@ -30,7 +30,7 @@ COVERAGE_FOR_MEANING = 0.5  # how much coverage a passage's closeness in meaning
 COMMON_UNKNOWN = 0.5  # an everyday word the documents never use ("happens") says less than a rare one
 SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
 DENSE_WEIGHT = (
-    2.0  # the closeness in meaning (0 to 1) counts this much in the fused score, next to bm25 (0 to ~2)
+    5.0  # the closeness in meaning (0 to 1) counts this much in the fused score, next to bm25 (0 to ~2)
 )
 LEXICAL_CANDIDATES = 60  # passages by bm25 that are scored in full
 DENSE_CANDIDATES = 8  # passages the vectors bring in even without a lexical match
@@ -233,6 +233,7 @@ def _retrieve(
         index.frequency(own[0])[1],
         _support(coverage, dense),
         rarity,
+        corpus.meaning_coverage(idf, rows[ranked[0]]),
     )
     if floor and not relevant(evidence):
         return replace(nothing, evidence=evidence)

@@ -25,10 +25,11 @@ from .spelling import Speller
 SIF_A = 1e-3  # the SIF weighting's smoothing: a word with this share of all tokens gets half weight
 EXPAND_MIN_SIMILARITY = 0.6  # a document word this close to a question word also counts as a match
 MAX_EXPANSIONS = 3  # per question word
+WORD_NEAR_FLOOR = 0.3  # word cosines below this say nothing about two words sharing a meaning
 # Cosines of the full model's question and passage vectors: an unrelated pair of texts is near 0.15, a
 # passage that answers the question usually above 0.45.
 CONTEXT_FLOOR = 0.15
-CONTEXT_FULL = 0.65
+CONTEXT_FULL = 0.9
 WORDS_FLOOR = 0.1  # the same for the word-vector averages, which spread wider
 WORDS_FULL = 0.8
 COMMON_RANK = 8000  # WordPiece vocabularies list whole words roughly by frequency
@@ -119,8 +120,12 @@ class Corpus:
 
     def spell(self, word: str) -> str | None:
         """The documents' spelling of a word they never use, if it looks like a typo of one."""
-        if self.embedder is not None and self.embedder.is_word(word):
-            return None  # a real word the documents do not use ("pick" is not a typo of "sick")
+        if self.embedder is not None and (
+            self.embedder.is_word(word) or (word.endswith("s") and self.embedder.is_word(word[:-1]))
+        ):
+            # A real word the documents do not use ("pick" is not a typo of "sick"), or its plural (the
+            # model's vocabulary has "dad" but not "dads", which is not a typo of "days").
+            return None
         with self._speller_lock:  # built on the first unknown word: most questions need none
             if self._speller is None:
                 self._speller = Speller(self.passage_frequency)
@@ -154,6 +159,30 @@ class Corpus:
             if candidate != word and not _same_stem(candidate, word):
                 found.append(Expansion(candidate, score))
         return found
+
+    def meaning_coverage(self, weight: dict[str, float], row: PassageRow) -> tuple[float, float]:
+        """How much of the question `row` has in meaning: the share (by `weight`) and the weakest word.
+
+        A question word counts as covered when `row` has it, or a word close in meaning: a paraphrase's
+        words have near neighbours in its answer ("therapy" ~ "counselling", "dads" ~ "parents"); a
+        question of handbook words in another sense has a word with none ("cat", "dating"). Returns the
+        covered share (0-1) and the largest weight of a word left uncovered, over the largest weight.
+        """
+        total, heaviest = sum(weight.values()) or 1.0, max(weight.values(), default=0.0) or 1.0
+        if self._word_matrix is None or self.embedder is None:
+            return 0.0, 0.0
+        present = {w for w in words_of(f"{row.title}\n{row.heading}\n{row.text}") if _embeddable(w)}
+        shares = {w: 1.0 for w in weight if w in present}
+        asked = [w for w in weight if _embeddable(w) and w not in present]
+        if asked and present:
+            mine = self._unit(self.embedder.vectors(sorted(present)) - self._mean)
+            theirs = self._unit(self.embedder.vectors(asked) - self._mean)
+            closest = (theirs @ mine.T).max(axis=1)
+            near = np.clip((closest - WORD_NEAR_FLOOR) / (EXPAND_MIN_SIMILARITY - WORD_NEAR_FLOOR), 0, 1)
+            shares.update({w: float(s) for w, s in zip(asked, near, strict=True)})
+        covered = sum(v * shares.get(w, 0.0) for w, v in weight.items()) / total
+        missing = max((v * (1.0 - shares.get(w, 0.0)) for w, v in weight.items()), default=0.0)
+        return covered, missing / heaviest
 
     # -- passages --------------------------------------------------------------------------------
 
