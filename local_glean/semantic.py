@@ -12,9 +12,11 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .contextual import PassageVectors
 from .embed import DIM, Vectors, WordEmbedder
@@ -78,6 +80,7 @@ class Corpus:
         total_tokens = max(1, sum(token_counts.values()))
         self._sif = {w: SIF_A / (SIF_A + n / total_tokens) for w, n in token_counts.items()}
         self._speller: Speller | None = None
+        self._expansions: dict[str, list[Expansion]] = {}  # per question word, for this generation
         self._speller_lock = threading.Lock()
         self.embedder = embedder
         self.vocabulary = sorted(w for w in self.passage_frequency if _embeddable(w))
@@ -144,13 +147,22 @@ class Corpus:
 
     def expand(self, word: str) -> list[Expansion]:
         """Document words whose vectors are closest to `word`'s ("trip" -> "travel"), best first."""
+        cached = self._expansions.get(word)
+        if cached is None:
+            cached = self._expansions[word] = self._expand(word)  # a race computes it twice: harmless
+        return cached
+
+    def _expand(self, word: str) -> list[Expansion]:
         if self._word_matrix is None or not len(self.vocabulary) or not _embeddable(word):
             return []
         vector = self._query_vector([word])
         if vector is None:
             return []
         similarity = self._word_matrix @ vector
-        best = np.argsort(-similarity)[: MAX_EXPANSIONS * 4]
+        # The few best of a vocabulary of tens of thousands: a partial sort, not a full one.
+        some = min(MAX_EXPANSIONS * 4, len(similarity) - 1)
+        top = np.argpartition(-similarity, some)[: some + 1]
+        best = top[np.argsort(-similarity[top])]
         found: list[Expansion] = []
         for i in best:
             candidate, score = self.vocabulary[int(i)], float(similarity[int(i)])
@@ -186,7 +198,7 @@ class Corpus:
 
     # -- passages --------------------------------------------------------------------------------
 
-    def similarities(self, question: str, words: list[str]) -> dict[int, float] | None:
+    def similarities(self, question: str, words: list[str]) -> Closeness | None:
         """rowid -> how close in meaning the passage is to the question, 0 to 1; None without a model.
 
         `question` as typed, for the full model (which reads "paid back" as one idea); `words`, its
@@ -203,7 +215,34 @@ class Corpus:
         if question.strip() and self.contextual.ready.any():
             cosines, ready = self.contextual.closeness(self.embedder.text_vector(question, keep=False))
             evidence[ready] = np.clip((cosines[ready] - CONTEXT_FLOOR) / (CONTEXT_FULL - CONTEXT_FLOOR), 0, 1)
-        return {int(r): float(s) for r, s in zip(self.rowids, evidence, strict=True)}
+        return Closeness(self.position, self.rowids, evidence)
+
+
+class Closeness(Mapping[int, float]):
+    """rowid -> closeness in meaning, over an array: no per-question dict of every passage of a big folder."""
+
+    def __init__(self, position: dict[int, int], rowids: npt.NDArray[np.int64], values: Vectors) -> None:
+        self._position, self._rowids, self._values = position, rowids, values
+
+    def __getitem__(self, rowid: int) -> float:
+        return float(self._values[self._position[rowid]])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rowids.tolist())
+
+    def __len__(self) -> int:
+        return len(self._rowids)
+
+    def best(self, count: int, keep: Callable[[int], bool]) -> list[int]:
+        """The `count` closest rowids that `keep` accepts, closest first."""
+        chosen: list[int] = []
+        for i in np.argsort(-self._values, kind="stable"):
+            rowid = int(self._rowids[i])
+            if keep(rowid):
+                chosen.append(rowid)
+                if len(chosen) == count:
+                    break
+        return chosen
 
 
 _corpora: weakref.WeakKeyDictionary[IndexReads, tuple[int, bool, Corpus]] = weakref.WeakKeyDictionary()
