@@ -1,10 +1,10 @@
 """Fits local_glean's relevance floor (local_glean/relevance.py) on the development questions only.
 
-Each question of bench/retrieval_sets/dev.jsonl and heldout.jsonl (development data) is retrieved in process over a copy of the sample docs
-with the floor off, which gives the evidence about its lead passage and the document it would cite. A
-logistic regression then separates the answerable questions whose lead is a right document (answer) from
-the out-of-corpus ones (refuse); an answerable question whose lead is wrong is left out, as answering and
-refusing it are equally wrong. It prints the fitted weights, in relevance.py's units, and the dev figures
+Each question of bench/retrieval_sets/dev.jsonl and heldout.jsonl (the development data) is retrieved in
+process over a copy of the sample docs with the floor off, which gives the evidence about its lead
+passage and the document it would cite. A logistic regression then separates the answerable questions
+whose lead is a right document (answer) from the out-of-corpus ones (refuse); an answerable question whose
+lead is wrong is left out, as answering and refusing it are equally wrong. It prints the fitted weights, in relevance.py's units, and the dev figures
 for a range of cut-offs, for the current constants and the fitted ones. heldout2.jsonl is never read.
 
 A tool, not a test: it prints, it asserts nothing.
