@@ -1,11 +1,11 @@
 """Fits local_glean's relevance floor (local_glean/relevance.py) on the development questions only.
 
-Each question of bench/retrieval_sets/dev.jsonl is retrieved in process over a copy of the sample docs
-with the floor off, which gives the evidence about its lead passage and the document it would cite. A
-logistic regression then separates the answerable questions whose lead is a right document (answer) from
-the out-of-corpus ones (refuse); an answerable question whose lead is wrong is left out, as answering and
-refusing it are equally wrong. It prints the fitted weights, in relevance.py's units, and the dev figures
-for a range of cut-offs, for the current constants and the fitted ones. The held-out set is never read.
+Each question of bench/retrieval_sets/dev.jsonl and heldout.jsonl (the development data) is retrieved in
+process over a copy of the sample docs with the floor off, which gives the evidence about its lead
+passage and the document it would cite. A logistic regression then separates the answerable questions
+whose lead is a right document (answer) from the out-of-corpus ones (refuse); an answerable question whose
+lead is wrong is left out, as answering and refusing it are equally wrong. It prints the fitted weights, in relevance.py's units, and the dev figures
+for a range of cut-offs, for the current constants and the fitted ones. heldout2.jsonl is never read.
 
 A tool, not a test: it prints, it asserts nothing.
 """
@@ -29,7 +29,10 @@ from local_glean.relevance import FEATURES, Evidence
 from local_glean.retrieve import retrieve
 from local_glean.semantic import release
 
-DEV_SET = Path(__file__).resolve().parent / "retrieval_sets" / "dev.jsonl"
+SETS_DIR = Path(__file__).resolve().parent / "retrieval_sets"
+# Development data only: dev.jsonl and the first held-out set, studied since it was measured. heldout2.jsonl
+# is never read here.
+DEV_SETS = (SETS_DIR / "dev.jsonl", SETS_DIR / "heldout.jsonl")
 L2 = 0.1  # ridge penalty on the standardised weights: a dev set of ~140 questions overfits easily
 STEPS = 4000
 LEARNING_RATE = 0.5
@@ -39,7 +42,7 @@ CUTOFFS = tuple(c / 8 for c in range(-16, 9))  # -2 to 1, by 0.125
 
 def collect(smoke: bool = False) -> list[tuple[dict[str, object], Evidence | None, str]]:
     """Per dev question: the row, the evidence about its lead (None: nothing matched), the lead's document."""
-    rows = [json.loads(line) for line in DEV_SET.read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for path in DEV_SETS for line in path.read_text().splitlines() if line.strip()]
     if smoke:
         rows = rows[::SMOKE_EVERY]
     out: list[tuple[dict[str, object], Evidence | None, str]] = []

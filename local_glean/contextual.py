@@ -52,7 +52,7 @@ def answering() -> Iterator[None]:
             _idle.notify_all()
 
 
-_SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def sentence_texts(row: PassageRow) -> list[str]:

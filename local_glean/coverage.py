@@ -8,6 +8,7 @@ together, in one sentence (with the passage's heading and title, which frame eve
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,7 @@ from .query import words_of
 
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\n+")
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
+SENTENCE_CACHE_PASSAGES = 10_000  # passages whose sentence stems are kept (about 1 KB each)
 MIN_PREFIX_CHARS = 3  # a stem this long also covers the words it begins ("reimburs" -> "reimbursement")
 
 
@@ -29,11 +31,20 @@ def stem(word: str) -> str:
     return word.rstrip("e") if len(word) > 3 else word
 
 
-def _covers(part: str, present: set[str]) -> bool:
-    """Whether the stem `part` is among the sentence's stems, or begins one of them."""
-    if part in present:
-        return True
-    return len(part) >= MIN_PREFIX_CHARS and any(w.startswith(part) for w in present)
+def _covers(part: str, present: tuple[str, ...]) -> bool:
+    """Whether the stem `part` is among the sentence's sorted stems, or begins one of them."""
+    at = bisect.bisect_left(present, part)
+    if at == len(present):
+        return False
+    return present[at] == part or (len(part) >= MIN_PREFIX_CHARS and present[at].startswith(part))
+
+
+@functools.lru_cache(maxsize=SENTENCE_CACHE_PASSAGES)
+def _sentence_stems(title: str, heading: str, text: str) -> tuple[tuple[str, ...], ...]:
+    """Each sentence's stems (with the title's and heading's), sorted: computed once per passage text."""
+    frame = {stem(w) for w in words_of(f"{title}\n{heading}")}
+    sentences = _SENTENCE.split(text) or [""]
+    return tuple(tuple(sorted(frame | {stem(w) for w in words_of(s)})) for s in sentences)
 
 
 def best_sentence_coverage(
@@ -45,13 +56,11 @@ def best_sentence_coverage(
     neighbour its similarity); a search word of two words ("on call") covers when both are there.
     """
     total = sum(rarity.values()) or 1.0
-    frame = {stem(w) for w in words_of(f"{row.title}\n{row.heading}")}
     wanted = {
         t: [([stem(p) for p in w.split()], share) for w, share in alts] for t, alts in alternatives.items()
     }
     best = 0.0
-    for sentence in _SENTENCE.split(row.text) or [""]:
-        present = frame | {stem(w) for w in words_of(sentence)}
+    for present in _sentence_stems(row.title, row.heading, row.text):
         covered = 0.0
         for term, options in wanted.items():
             shares = [share for parts, share in options if all(_covers(p, present) for p in parts)]

@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # bm25 column weights for (key, title, heading, body): a term in a passage's heading or its document's
 # title says more about what the passage is about than the same term in running text.
@@ -14,6 +15,7 @@ _BM25_WEIGHTS = "0.0, 3.0, 2.0, 1.0"
 
 DOC_PREFIX = "doc:"
 FILE_PREFIX = "file:"
+READ_CACHE_ENTRIES = 20_000  # reads kept per generation (a few hundred bytes each, ~10 per question)
 
 
 @dataclass(frozen=True)
@@ -73,10 +75,30 @@ class IndexReads:
             f"SELECT rowid, bm25(passages, {_BM25_WEIGHTS}) FROM passages "
             f"WHERE passages MATCH ? AND {scope} ORDER BY 2 LIMIT ?"
         )
+        cache_key = ("match", query, tuple(allowed_files), limit)
+        cached = self._cached(cache_key)
+        if cached is not None:
+            return dict(cached)
         with self._lock:
             rows = self._db.execute(sql, (query, *allowed_files, limit)).fetchall()
         # FTS5's bm25() is negative, more negative meaning more relevant.
-        return {rowid: -score for rowid, score in rows}
+        found = {rowid: -score for rowid, score in rows}
+        self._remember(cache_key, found)
+        return dict(found)
+
+    def _cached(self, key: tuple[object, ...]) -> Any:
+        """What an earlier read with `key` returned, if the passages have not changed since."""
+        with self._lock:
+            if self._reads[0] != self.generation:
+                self._reads = (self.generation, {})
+            return self._reads[1].get(key)
+
+    def _remember(self, key: tuple[object, ...], value: object) -> None:
+        # A question repeats the reads of the last ones (its words' counts and matches); on a folder of
+        # thousands of passages each costs a few milliseconds of SQLite. Forgotten on any change.
+        with self._lock:
+            if self._reads[0] == self.generation and len(self._reads[1]) < READ_CACHE_ENTRIES:
+                self._reads[1][key] = value
 
     def column_matching(self, columns: str, term: str, rowids: Iterable[int]) -> set[int]:
         """Which of `rowids` contain `term` in the given columns ("title", "heading body", ...)."""
@@ -101,6 +123,7 @@ class IndexReads:
 
     generation: int  # Index bumps it on every change
     _doc_total: tuple[int, int] = (-1, 0)  # (generation, docs-folder passages): counting scans them all
+    _reads: tuple[int, dict[tuple[object, ...], Any]] = (-1, {})  # (generation, read -> result)
 
     def frequency(self, term: str) -> tuple[int, int]:
         """(passages containing `term`, all passages) over the docs folder."""
@@ -109,9 +132,14 @@ class IndexReads:
                 count = self._db.execute("SELECT count(*) FROM passages WHERE key LIKE 'doc:%'").fetchone()[0]
                 self._doc_total = (self.generation, int(count))
             total = self._doc_total[1]
+        cached = self._cached(("frequency", term))
+        if cached is not None:
+            return int(cached), int(total)
+        with self._lock:
             found = self._db.execute(
                 "SELECT count(*) FROM passages WHERE passages MATCH ? AND key LIKE 'doc:%'", (f'"{term}"',)
             ).fetchone()[0]
+        self._remember(("frequency", term), int(found))
         return int(found), int(total)
 
     def idf(self, term: str) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from .contextual import answering
@@ -19,7 +19,7 @@ from .embed import shared_embedder
 from .index import FILE_PREFIX, Index, PassageRow
 from .query import COMPOUNDS, is_noise, question_words, terms_of
 from .relevance import Evidence, evidence_of, relevant
-from .semantic import Corpus, corpus_for
+from .semantic import Closeness, Corpus, corpus_for
 
 CONTEXT_WEIGHT = 0.5  # a term from an earlier turn counts half as much as one from the new question
 CONTINUITY_BOOST = 0.25  # share of the top score added to passages of documents the chat already cited
@@ -30,7 +30,7 @@ COVERAGE_FOR_MEANING = 0.5  # how much coverage a passage's closeness in meaning
 COMMON_UNKNOWN = 0.5  # an everyday word the documents never use ("happens") says less than a rare one
 SENTENCE_SHARE = 0.5  # the coverage that counts: this much of one sentence's, the rest the whole passage's
 DENSE_WEIGHT = (
-    2.0  # the closeness in meaning (0 to 1) counts this much in the fused score, next to bm25 (0 to ~2)
+    5.0  # the closeness in meaning (0 to 1) counts this much in the fused score, next to bm25 (0 to ~2)
 )
 LEXICAL_CANDIDATES = 60  # passages by bm25 that are scored in full
 DENSE_CANDIDATES = 8  # passages the vectors bring in even without a lexical match
@@ -73,7 +73,7 @@ def _known_spelling(index: Index, corpus: Corpus, term: str) -> str | None:
     return None if is_noise(fixed) else fixed  # "wher" -> "where": small talk after all
 
 
-def _support(coverage: dict[int, float], dense: dict[int, float]) -> float:
+def _support(coverage: dict[int, float], dense: Mapping[int, float]) -> float:
     """How much some passage is about what the question is about: its share of the words, or the meaning."""
     return max(coverage[r] + COVERAGE_FOR_MEANING * dense.get(r, 0.0) for r in coverage)
 
@@ -169,15 +169,19 @@ def _retrieve(
             lexical[rowid] = lexical.get(rowid, 0.0) + weight * score
 
     # The full model reads the question as typed; a follow-up without words of its own, its context.
-    dense = corpus.similarities(question if terms else " ".join(own), own) or {}
+    dense: Mapping[int, float] = corpus.similarities(question if terms else " ".join(own), own) or {}
     # The passages worth a closer look: the best by raw bm25 (on a big folder a common word matches
     # thousands, and coverage is computed per candidate), plus the vectors' best.
     lexical_candidates = {r for t, w, _ in weighted if t in own for r in match_of[w]}
     candidates = set(sorted(lexical_candidates, key=lambda r: (-lexical[r], r))[:LEXICAL_CANDIDATES])
     allowed_keys = set(file_keys)
-    in_scope = [r for r in dense if corpus.rows[corpus.position[r]].key.startswith("doc:")]
-    in_scope += [r for r in dense if corpus.rows[corpus.position[r]].key in allowed_keys]
-    candidates.update(sorted(in_scope, key=lambda r: -dense[r])[:DENSE_CANDIDATES])
+
+    def in_scope(rowid: int) -> bool:
+        key = corpus.rows[corpus.position[rowid]].key
+        return key.startswith("doc:") or key in allowed_keys
+
+    if isinstance(dense, Closeness):
+        candidates.update(dense.best(DENSE_CANDIDATES, in_scope))
     rows = index.passages(candidates)
     if allowed_doc is not None:
         rows = {r: p for r, p in rows.items() if p.is_upload or allowed_doc.search(p.ref)}
@@ -233,6 +237,7 @@ def _retrieve(
         index.frequency(own[0])[1],
         _support(coverage, dense),
         rarity,
+        corpus.meaning_coverage(idf, rows[ranked[0]]),
     )
     if floor and not relevant(evidence):
         return replace(nothing, evidence=evidence)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .contextual import PassageVectors
 from .embed import DIM, Vectors, WordEmbedder
@@ -25,10 +27,11 @@ from .spelling import Speller
 SIF_A = 1e-3  # the SIF weighting's smoothing: a word with this share of all tokens gets half weight
 EXPAND_MIN_SIMILARITY = 0.6  # a document word this close to a question word also counts as a match
 MAX_EXPANSIONS = 3  # per question word
+WORD_NEAR_FLOOR = 0.3  # word cosines below this say nothing about two words sharing a meaning
 # Cosines of the full model's question and passage vectors: an unrelated pair of texts is near 0.15, a
 # passage that answers the question usually above 0.45.
 CONTEXT_FLOOR = 0.15
-CONTEXT_FULL = 0.65
+CONTEXT_FULL = 0.9
 WORDS_FLOOR = 0.1  # the same for the word-vector averages, which spread wider
 WORDS_FULL = 0.8
 COMMON_RANK = 8000  # WordPiece vocabularies list whole words roughly by frequency
@@ -77,6 +80,7 @@ class Corpus:
         total_tokens = max(1, sum(token_counts.values()))
         self._sif = {w: SIF_A / (SIF_A + n / total_tokens) for w, n in token_counts.items()}
         self._speller: Speller | None = None
+        self._expansions: dict[str, list[Expansion]] = {}  # per question word, for this generation
         self._speller_lock = threading.Lock()
         self.embedder = embedder
         self.vocabulary = sorted(w for w in self.passage_frequency if _embeddable(w))
@@ -119,8 +123,12 @@ class Corpus:
 
     def spell(self, word: str) -> str | None:
         """The documents' spelling of a word they never use, if it looks like a typo of one."""
-        if self.embedder is not None and self.embedder.is_word(word):
-            return None  # a real word the documents do not use ("pick" is not a typo of "sick")
+        if self.embedder is not None and (
+            self.embedder.is_word(word) or (word.endswith("s") and self.embedder.is_word(word[:-1]))
+        ):
+            # A real word the documents do not use ("pick" is not a typo of "sick"), or its plural (the
+            # model's vocabulary has "dad" but not "dads", which is not a typo of "days").
+            return None
         with self._speller_lock:  # built on the first unknown word: most questions need none
             if self._speller is None:
                 self._speller = Speller(self.passage_frequency)
@@ -139,13 +147,22 @@ class Corpus:
 
     def expand(self, word: str) -> list[Expansion]:
         """Document words whose vectors are closest to `word`'s ("trip" -> "travel"), best first."""
+        cached = self._expansions.get(word)
+        if cached is None:
+            cached = self._expansions[word] = self._expand(word)  # a race computes it twice: harmless
+        return cached
+
+    def _expand(self, word: str) -> list[Expansion]:
         if self._word_matrix is None or not len(self.vocabulary) or not _embeddable(word):
             return []
         vector = self._query_vector([word])
         if vector is None:
             return []
         similarity = self._word_matrix @ vector
-        best = np.argsort(-similarity)[: MAX_EXPANSIONS * 4]
+        # The few best of a vocabulary of tens of thousands: a partial sort, not a full one.
+        some = min(MAX_EXPANSIONS * 4, len(similarity) - 1)
+        top = np.argpartition(-similarity, some)[: some + 1]
+        best = top[np.argsort(-similarity[top])]
         found: list[Expansion] = []
         for i in best:
             candidate, score = self.vocabulary[int(i)], float(similarity[int(i)])
@@ -155,9 +172,33 @@ class Corpus:
                 found.append(Expansion(candidate, score))
         return found
 
+    def meaning_coverage(self, weight: dict[str, float], row: PassageRow) -> tuple[float, float]:
+        """How much of the question `row` has in meaning: the share (by `weight`) and the weakest word.
+
+        A question word counts as covered when `row` has it, or a word close in meaning: a paraphrase's
+        words have near neighbours in its answer ("therapy" ~ "counselling", "dads" ~ "parents"); a
+        question of handbook words in another sense has a word with none ("cat", "dating"). Returns the
+        covered share (0-1) and the largest weight of a word left uncovered, over the largest weight.
+        """
+        total, heaviest = sum(weight.values()) or 1.0, max(weight.values(), default=0.0) or 1.0
+        if self._word_matrix is None or self.embedder is None:
+            return 0.0, 0.0
+        present = {w for w in words_of(f"{row.title}\n{row.heading}\n{row.text}") if _embeddable(w)}
+        shares = {w: 1.0 for w in weight if w in present}
+        asked = [w for w in weight if _embeddable(w) and w not in present]
+        if asked and present:
+            mine = self._unit(self.embedder.vectors(sorted(present)) - self._mean)
+            theirs = self._unit(self.embedder.vectors(asked) - self._mean)
+            closest = (theirs @ mine.T).max(axis=1)
+            near = np.clip((closest - WORD_NEAR_FLOOR) / (EXPAND_MIN_SIMILARITY - WORD_NEAR_FLOOR), 0, 1)
+            shares.update({w: float(s) for w, s in zip(asked, near, strict=True)})
+        covered = sum(v * shares.get(w, 0.0) for w, v in weight.items()) / total
+        missing = max((v * (1.0 - shares.get(w, 0.0)) for w, v in weight.items()), default=0.0)
+        return covered, missing / heaviest
+
     # -- passages --------------------------------------------------------------------------------
 
-    def similarities(self, question: str, words: list[str]) -> dict[int, float] | None:
+    def similarities(self, question: str, words: list[str]) -> Closeness | None:
         """rowid -> how close in meaning the passage is to the question, 0 to 1; None without a model.
 
         `question` as typed, for the full model (which reads "paid back" as one idea); `words`, its
@@ -174,7 +215,34 @@ class Corpus:
         if question.strip() and self.contextual.ready.any():
             cosines, ready = self.contextual.closeness(self.embedder.text_vector(question, keep=False))
             evidence[ready] = np.clip((cosines[ready] - CONTEXT_FLOOR) / (CONTEXT_FULL - CONTEXT_FLOOR), 0, 1)
-        return {int(r): float(s) for r, s in zip(self.rowids, evidence, strict=True)}
+        return Closeness(self.position, self.rowids, evidence)
+
+
+class Closeness(Mapping[int, float]):
+    """rowid -> closeness in meaning, over an array: no per-question dict of every passage of a big folder."""
+
+    def __init__(self, position: dict[int, int], rowids: npt.NDArray[np.int64], values: Vectors) -> None:
+        self._position, self._rowids, self._values = position, rowids, values
+
+    def __getitem__(self, rowid: int) -> float:
+        return float(self._values[self._position[rowid]])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._rowids.tolist())
+
+    def __len__(self) -> int:
+        return len(self._rowids)
+
+    def best(self, count: int, keep: Callable[[int], bool]) -> list[int]:
+        """The `count` closest rowids that `keep` accepts, closest first."""
+        chosen: list[int] = []
+        for i in np.argsort(-self._values, kind="stable"):
+            rowid = int(self._rowids[i])
+            if keep(rowid):
+                chosen.append(rowid)
+                if len(chosen) == count:
+                    break
+        return chosen
 
 
 _corpora: weakref.WeakKeyDictionary[IndexReads, tuple[int, bool, Corpus]] = weakref.WeakKeyDictionary()
