@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from core.logs import log_event
 from core.notices import NOTICE_MEMBER_UNKNOWN, NOTICE_STRANGER
+from core.slack_ops import impatient
 from core.store import Store
 
 __all__ = ["MEMBER_LOOKUP_TIMEOUT_S", "Home", "home_of", "stranger_refusal"]
@@ -67,12 +68,7 @@ def _cached(store: Store, home: Home, user_id: str) -> str | None:
 
 
 def _lookup(client: WebClient, store: Store, home: Home, user_id: str) -> str:
-    quick = WebClient(
-        token=client.token,
-        base_url=client.base_url,
-        timeout=int(MEMBER_LOOKUP_TIMEOUT_S),
-        retry_handlers=[],
-    )
+    quick = impatient(client, timeout_s=MEMBER_LOOKUP_TIMEOUT_S, retries=False)
     try:
         user = quick.users_info(user=user_id)["user"]
     except SlackApiError as exc:
