@@ -76,6 +76,26 @@ def test_a_follow_up_in_the_thread_continues_the_conversation(
     assert bot_replies(page).count() == 2  # one thread, one conversation: no new thread was started
 
 
+def test_a_follow_up_button_under_the_answer_asks_it_in_the_same_thread(
+    stack: Stack, open_page: Callable[..., Any]
+) -> None:
+    page = open_page(stack)
+    ask(page, "When are the company holidays this year?")
+    answer = page.locator(FINISHED_ANSWER)
+    answer.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    # Glean's followUpPrompts are buttons under a channel answer (the container shows them as chips).
+    button = answer.locator('button[data-action-id^="gleanbot_follow_up_"]').first
+    button.wait_for()
+    prompt = button.inner_text()
+    button.click()
+    # The click is posted as "@Alice asked: …" in the thread and answered there, as one conversation.
+    page.locator("#thread-messages .msg", has_text="asked:").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert prompt in page.locator("#thread-messages .msg", has_text="asked:").inner_text()
+    page.locator(FINISHED_ANSWER).nth(1).wait_for(timeout=ANSWER_TIMEOUT_MS)  # in the open thread pane
+    assert page.locator("#messages .msg", has_text="asked:").count() == 0  # not a new top-level message
+    assert page.errors == []
+
+
 def test_feedback_buttons_reach_the_bot(stack: Stack, open_page: Callable[..., Any]) -> None:
     page = open_page(stack)
     ask(page, "How do I set up the VPN?")
