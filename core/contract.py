@@ -117,9 +117,18 @@ def open_rq_redis(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
 
 
-def make_queue(settings: Settings, connection: redis.Redis, *, job_class: type[Job] = Job) -> Queue:
-    """The answer queue; the worker passes its guarded `job_class` (RQ's registry upkeep uses the queue's)."""
-    return Queue(settings.queue_name, connection=connection, serializer=JSONSerializer, job_class=job_class)
+def make_queue(
+    settings: Settings,
+    connection: redis.Redis,
+    *,
+    job_class: type[Job] = Job,
+    queue_class: type[Queue] = Queue,
+) -> Queue:
+    """The answer queue; the worker passes its guarded `job_class` (RQ's registry upkeep uses the queue's)
+    and its `queue_class` (a short maintenance lock)."""
+    return queue_class(
+        settings.queue_name, connection=connection, serializer=JSONSerializer, job_class=job_class
+    )
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")

@@ -13,7 +13,7 @@ import logging
 import os
 import signal
 import sys
-from typing import Any
+from typing import Any, cast
 
 import redis
 from rq import Queue, Worker
@@ -30,7 +30,9 @@ from workers.job_guard import GleanbotJob, refusal
 __all__ = [
     "EXIT_REDIS_LOST",
     "HEARTBEAT_GRACE_BEATS",
+    "MAINTENANCE_LOCK_MIN_S",
     "GleanbotWorker",
+    "MaintainedQueue",
     "QuickCommandChannel",
     "run_worker",
 ]
@@ -47,6 +49,29 @@ _PR_SET_PDEATHSIG = 1
 PUBSUB_POLL_S = 1.0
 _forking_pid = 0
 _fork_hooked = False
+
+
+MAINTENANCE_LOCK_MIN_S = 30
+"""The shortest hold of the queue's maintenance lock (see `MaintainedQueue`); cleaning takes far less."""
+
+
+def maintenance_lock_ttl_s(maintenance_interval_s: int) -> int:
+    return max(MAINTENANCE_LOCK_MIN_S, 2 * maintenance_interval_s)
+
+
+class MaintainedQueue(Queue):
+    """RQ's queue, whose maintenance lock a dead worker holds for `lock_ttl_s`, not RQ's 899 s.
+
+    One worker at a time cleans the registries (finds abandoned answers, unsticks jobs dequeued by a worker
+    that died before starting them). A worker SIGKILLed while cleaning (it cleans at start-up, and while an
+    abandoned answer's failure callback tells the asker) kept every other worker from it for 15 minutes:
+    the answers it would have found were lost that long (seen in tests/drills/test_random_kills.py).
+    """
+
+    lock_ttl_s: int = MAINTENANCE_LOCK_MIN_S
+
+    def acquire_maintenance_lock(self) -> bool:
+        return bool(self.connection.set(self.registry_cleaning_key, 1, nx=True, ex=self.lock_ttl_s))
 
 
 class QuickCommandChannel(BaseWorker):
@@ -131,7 +156,11 @@ def run_worker(settings: Settings, *, burst: bool = False) -> bool:
         os.register_at_fork(before=_note_forking_pid, after_in_child=_die_with_parent)
         _fork_hooked = True
     connection = open_rq_redis(settings.redis_url)
-    queue = make_queue(settings, connection, job_class=GleanbotJob)
+    queue = cast(
+        "MaintainedQueue",
+        make_queue(settings, connection, job_class=GleanbotJob, queue_class=MaintainedQueue),
+    )
+    queue.lock_ttl_s = maintenance_lock_ttl_s(settings.maintenance_interval_s)
     options: dict[str, Any] = {
         "job_monitoring_interval": settings.job_heartbeat_s,
         "maintenance_interval": settings.maintenance_interval_s,
@@ -139,7 +168,12 @@ def run_worker(settings: Settings, *, burst: bool = False) -> bool:
         "worker_ttl": settings.maintenance_interval_s + _DEQUEUE_MARGIN_S,
     }
     worker = GleanbotWorker(
-        [queue], connection=connection, serializer=queue.serializer, job_class=GleanbotJob, **options
+        [queue],
+        connection=connection,
+        serializer=queue.serializer,
+        job_class=GleanbotJob,
+        queue_class=MaintainedQueue,
+        **options,
     )
     try:
         return bool(worker.work(burst=burst, with_scheduler=True, logging_level=settings.log_level))

@@ -97,10 +97,13 @@ def diagnose(bot: Bot, workers: Workers, **asked: dict[str, Any]) -> str:
             (m["ts"], m["text"][:50], bot.sandbox.stream_state("C_GENERAL", m["ts"]))
             for m in bot_messages(bot.sandbox, message["ts"])
         ]
-        lines.append(f"{name} {message['ts']}: {thread}")
+        state = bot.store.answer_state("T0SANDBOX", message.get("channel", "C_GENERAL"), message["ts"])
+        lines.append(f"{name} {message['ts']}: {thread} state={state}")
     lines.append(f"queued: {bot.queue.job_ids}")
     for registry in ("started_job_registry", "failed_job_registry", "scheduled_job_registry"):
         lines.append(f"{registry}: {getattr(bot.queue, registry).get_job_ids()}")
+    lines.append(f"intermediate: {bot.queue.intermediate_queue.get_job_ids()}")
+    lines.append(f"maintenance lock ttl: {bot.queue.connection.ttl(bot.queue.registry_cleaning_key)}")
     for worker in workers.started:
         lines.append(f"--- worker {worker.pid} exit {worker.popen.poll()}")
         lines += [line.rstrip()[:400] for line in worker.log.lines[-40:]]

@@ -51,9 +51,8 @@ def _kill_mid_stream(bot: Bot, worker: GleanbotProcess, ts: str) -> dict[str, An
         ),
         timeout_s=20,
     )
-    # Kill once the bot has recorded which message it is streaming into. Between Slack returning the
-    # stream's ts and that Redis write lies a window of a few milliseconds in which a crash leaves the
-    # half message behind (known limit, in the README); this drill is about everything after it.
+    # Kill once the bot has recorded which message it is streaming into (a kill before that is
+    # test_exactly_once.py's: the retry finds the unrecorded message in the thread).
     bot.sandbox.wait_for(
         lambda: bot.store.answer_state("T0SANDBOX", "C_GENERAL", ts).get("message_ts") == partial["ts"],
         timeout_s=5,
@@ -107,6 +106,29 @@ def test_killed_worker_with_no_retry_left_tells_the_asker_once(
     assert bot.sandbox.wait_for(lambda: "eyes" not in reactions(bot.sandbox, question["ts"]), timeout_s=5)
     assert not workers.events("answered")
     assert bot.store.answer_state("T0SANDBOX", "C_GENERAL", question["ts"])["status"] == "failed"
+
+
+def test_a_worker_killed_while_it_cleans_up_after_another_stops_no_one_for_long(
+    make_bot: Callable[..., Bot], workers: Workers
+) -> None:
+    bot = make_bot(GLEANBOT_JOB_RETRIES="0")
+    question = bot.ask(QUESTION)
+    partial = _kill_mid_stream(bot, workers.start(bot), question["ts"])
+    # The next worker finds the abandoned answer while cleaning the registries (one worker at a time, under
+    # the queue's maintenance lock) and removes the half answer: it dies right there, holding the lock.
+    hold = bot.sandbox.holds.after("chat.delete")
+    cleaner = workers.start(bot)
+    assert hold.wait_reached(30), "the abandoned answer was never cleaned up"
+    kill_hard(bot, cleaner)
+    hold.release()
+    # A third worker takes over within the lock's short hold (30 s here; RQ's own lock kept it 15 minutes).
+    workers.start(bot)
+    [notice] = bot.sandbox.wait_for(
+        lambda: [m for m in bot_messages(bot.sandbox, question["ts"]) if is_notice(m)], timeout_s=60
+    )
+    assert "stopped unexpectedly" in notice["text"]
+    assert bot.sandbox.wait_for(lambda: bot.sandbox.message("C_GENERAL", partial["ts"]) is None, timeout_s=5)
+    assert bot_messages(bot.sandbox, question["ts"]) == [notice]  # told once, by the worker that finished
 
 
 def test_a_follow_up_killed_mid_stream_is_in_its_chat_once(
