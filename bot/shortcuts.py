@@ -194,12 +194,14 @@ class Shortcuts:
     ) -> str | None:
         """Queue the answer (after the files, if any); None when queued, else what to tell the person."""
         team_id, user_id, _ = _ids(body)
+        rule = self.settings.policy.for_channel(channel_id)
+        # A hybrid channel's public answer goes as the public identity; the asker's access is its button.
+        hybrid = not private and rule.visibility == "hybrid" and not channel_id.startswith("D")
         act_as = None
-        if self.settings.acts_as_asker:
+        if self.settings.acts_as_asker and not hybrid:
             act_as = asker_email(client, self.store, team_id=team_id, user_id=user_id)
             if act_as is None:
                 return NOTICE_NO_EMAIL
-        rule = self.settings.policy.for_channel(channel_id)
         job = AnswerJob(
             team_id=team_id,
             enterprise_id=_dig(body, "enterprise", "id") or None,
@@ -210,6 +212,7 @@ class Shortcuts:
             question=question,
             visibility="private" if private else "public",
             act_as=act_as,
+            offer_own_access=hybrid,
             application_id=rule.application_id,
             agent=rule.agent,
             timezone_offset_min=user_time(client, user_id).glean_offset_min,

@@ -1,4 +1,5 @@
-"""What an answer carries beside its text and Sources: the AI disclaimer and Glean's follow-up prompts as buttons."""
+"""What an answer carries beside its text and Sources: the AI disclaimer, Glean's follow-up prompts as buttons,
+and in a hybrid channel "Find more with my access"."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ __all__ = [
     "DEFAULT_DISCLAIMER",
     "FOLLOW_UP_ACTION_ID",
     "MAX_FOLLOW_UPS",
+    "OWN_ACCESS_ACTION_ID",
+    "OWN_ACCESS_TEXT",
     "AnswerExtras",
     "answer_extras",
     "disclaimer_from_env",
     "extras_blocks",
     "parse_follow_up",
+    "parse_own_access",
     "usable_follow_ups",
 ]
 
@@ -26,6 +30,8 @@ DEFAULT_DISCLAIMER = (
 )
 MAX_DISCLAIMER_CHARS = 300
 FOLLOW_UP_ACTION_ID = "gleanbot_follow_up"
+OWN_ACCESS_ACTION_ID = "gleanbot_own_access"
+OWN_ACCESS_TEXT = "Find more with my access"
 MAX_FOLLOW_UPS = 3
 """At most three follow-up buttons under an answer (more crowd it; Glean usually offers three)."""
 BUTTON_TEXT_MAX_CHARS = 75
@@ -40,6 +46,8 @@ class AnswerExtras:
     follow_ups: tuple[str, ...] = ()
     """Glean's followUpPrompts, as buttons; each names the answer's `follow_ups:{ref}` record and an index."""
     follow_up_ref: str = ""
+    own_access_ref: str = ""
+    """A hybrid channel's public answer: its `own_access:{ref}` record, named by "Find more with my access"."""
 
 
 _REF_SHAPE = re.compile(r"[0-9a-f]{16}")
@@ -80,6 +88,11 @@ def parse_follow_up(value: object) -> tuple[str, int] | None:
     return ref, int(index)
 
 
+def parse_own_access(value: object) -> str | None:
+    """The record a "Find more with my access" button names; None for anything else (values can be forged)."""
+    return value if isinstance(value, str) and _REF_SHAPE.fullmatch(value) else None
+
+
 def usable_follow_ups(prompts: Sequence[str]) -> tuple[str, ...]:
     kept = [" ".join(p.split()) for p in prompts if p.strip() and len(p) <= PROMPT_MAX_CHARS]
     return tuple(dict.fromkeys(kept))[:MAX_FOLLOW_UPS]
@@ -106,6 +119,14 @@ def extras_blocks(*, follow_ups: bool = True) -> list[dict[str, Any]]:
                 ],
             }
         )
+    if follow_ups and extras.own_access_ref:  # never on a private answer: it already is the asker's own
+        button = {
+            "type": "button",
+            "action_id": OWN_ACCESS_ACTION_ID,
+            "text": {"type": "plain_text", "text": OWN_ACCESS_TEXT},
+            "value": extras.own_access_ref,
+        }
+        out.append({"type": "actions", "elements": [button]})
     if extras.disclaimer:
         out.append({"type": "context", "elements": [{"type": "plain_text", "text": extras.disclaimer}]})
     return out

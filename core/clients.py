@@ -52,4 +52,7 @@ def make_glean(settings: Settings, *, timeout_s: float | None = None) -> Glean:
         instance=settings.glean_instance,
         timeout_ms=int((timeout_s or settings.glean_timeout_s) * 1000),
         retry_config=glean_retry_config(settings),
+        # A global token must act as someone: a call naming no person (a hybrid channel's public answer, its
+        # files, classifying there) acts as the account everyone's access is measured by.
+        default_act_as=settings.glean_public_as,
     )

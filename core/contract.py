@@ -73,6 +73,8 @@ class AnswerJob(BaseModel):
     visibility: Literal["public", "private"] = "public"
     act_as: str | None = None
     """Email Glean acts as (GLEAN_ACT_AS=asker); None means the token's own identity."""
+    offer_own_access: bool = False
+    """A hybrid channel's public answer: it carries "Find more with my access" (bot.own_access)."""
     application_id: str | None = None
     agent: str | None = None
     timezone_offset_min: int | None = None

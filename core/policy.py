@@ -10,12 +10,12 @@ from typing import Any, Literal
 
 import yaml
 
-__all__ = ["ChannelRule", "Policy", "PolicyError", "load_policy", "parse_policy"]
+__all__ = ["ChannelRule", "Policy", "PolicyError", "hybrid_problem", "load_policy", "parse_policy"]
 
 Mode = Literal["auto", "mention", "off"]
-Visibility = Literal["public", "private"]
+Visibility = Literal["public", "private", "hybrid"]
 _MODES = ("auto", "mention", "off")
-_VISIBILITIES = ("public", "private")
+_VISIBILITIES = ("public", "private", "hybrid")
 _TOP_KEYS = ("defaults", "channels")
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9_]+")
 
@@ -25,7 +25,8 @@ class ChannelRule:
     """How the bot behaves in one channel.
 
     `visibility=None` means the deployment's default: public answers with the token's own identity,
-    private (ephemeral) answers when Glean acts as the asker.
+    private (ephemeral) answers when Glean acts as the asker. `hybrid`: public with the deployment's
+    public identity, plus a "Find more with my access" button that answers the clicker privately, as them.
     """
 
     mode: Mode = "auto"
@@ -46,6 +47,34 @@ class Policy:
 
     def for_channel(self, channel_id: str) -> ChannelRule:
         return self.channels.get(channel_id, self.defaults)
+
+    def hybrid_where(self) -> list[str]:
+        """Where `visibility: hybrid` is set: "defaults" and/or channel ids."""
+        named = ["defaults"] if self.defaults.visibility == "hybrid" else []
+        return named + [c for c, rule in self.channels.items() if rule.visibility == "hybrid"]
+
+
+def hybrid_problem(policy: Policy, *, acts_as_asker: bool, public_as: str | None) -> str | None:
+    """Why this deployment cannot serve the policy's hybrid channels (None: it can, or there are none).
+
+    The button answers as the clicker (needs GLEAN_ACT_AS=asker, a global token), and that token must act
+    as someone for the public answer too: GLEAN_PUBLIC_AS, an account that sees what everyone may see.
+    """
+    where = policy.hybrid_where()
+    if not where:
+        return None
+    named = ", ".join(where)
+    if not acts_as_asker:
+        return (
+            f"visibility: hybrid (in {named}) needs GLEAN_ACT_AS=asker, so that "
+            "'Find more with my access' can ask Glean as the person who clicks"
+        )
+    if not public_as:
+        return (
+            f"visibility: hybrid (in {named}) needs GLEAN_PUBLIC_AS: the email of a Glean account that "
+            "sees only what everyone may see, for the public answers"
+        )
+    return None
 
 
 class PolicyError(ValueError):

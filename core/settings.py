@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from core.agent_view import AgentView, agent_view_from_env
 from core.answer_extras import DEFAULT_DISCLAIMER, disclaimer_from_env
 from core.file_hosts import is_loopback
-from core.policy import Policy, load_policy
-from core.settings_glean import check_glean_instance, check_glean_server_url
+from core.policy import Policy, hybrid_problem, load_policy
+from core.settings_glean import check_glean_instance, check_glean_server_url, check_public_as
 
 __all__ = ["DEFAULT_SLACK_API_URL", "Command", "Settings", "SettingsError"]
 
@@ -66,6 +66,8 @@ class Settings:
     glean_instance: str | None = None
     glean_api_token: str = field(default="", repr=False)
     glean_act_as: Literal["asker"] | None = None
+    glean_public_as: str | None = None
+    """With act-as: whom the global token acts as for public answers of hybrid channels (GLEAN_PUBLIC_AS)."""
     glean_timeout_s: float = DEFAULT_GLEAN_TIMEOUT_S
     glean_retry_s: float = DEFAULT_GLEAN_RETRY_S
     redis_url: str = field(default=DEFAULT_REDIS_URL, repr=False)  # may carry a password
@@ -131,6 +133,11 @@ class Settings:
             raise SettingsError("REDIS_URL", "must start with redis://, rediss:// or unix://")
         channels_file = Path(env["GLEANBOT_CHANNELS"]) if "GLEANBOT_CHANNELS" in env else None
         policy = load_policy(channels_file) if channels_file else Policy()
+        public_as = env.get("GLEAN_PUBLIC_AS")
+        if problem := check_public_as(public_as, acts_as_asker=act_as is not None):
+            raise SettingsError("GLEAN_PUBLIC_AS", problem)
+        if problem := hybrid_problem(policy, acts_as_asker=act_as is not None, public_as=public_as):
+            raise SettingsError("GLEANBOT_CHANNELS", problem)
         level = env.get("LOG_LEVEL", "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
@@ -143,6 +150,7 @@ class Settings:
             glean_instance=None if glean_server_url else glean_instance,
             glean_api_token=token,
             glean_act_as="asker" if act_as else None,
+            glean_public_as=public_as,
             glean_timeout_s=_number(env, "GLEAN_TIMEOUT_S", DEFAULT_GLEAN_TIMEOUT_S, low=1),
             glean_retry_s=_number(env, "GLEAN_RETRY_S", DEFAULT_GLEAN_RETRY_S, low=0),
             redis_url=redis_url,

@@ -1,4 +1,4 @@
-"""Where the Glean token may go: GLEAN_SERVER_URL (https, or plain http on loopback) or a GLEAN_INSTANCE label."""
+"""Where the Glean token may go (GLEAN_SERVER_URL or a GLEAN_INSTANCE label), and whom it acts as (GLEAN_PUBLIC_AS)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-__all__ = ["check_glean_instance", "check_glean_server_url"]
+__all__ = ["check_glean_instance", "check_glean_server_url", "check_public_as"]
 
 # One DNS label: letters, digits and inner hyphens, at most 63 characters (RFC 1123). Anything else (a '#',
 # '@', '/', ':' or '.') would move the token to a host other than `{instance}-be.glean.com`.
@@ -45,3 +45,16 @@ def check_glean_instance(value: str) -> str | None:
     if _LABEL.fullmatch(value) is None:
         return f"give the bare instance name (letters, digits and '-', e.g. 'acme'), not {value!r}"
     return None
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def check_public_as(value: str | None, *, acts_as_asker: bool) -> str | None:
+    """Why GLEAN_PUBLIC_AS is unusable, or None. It names the account a global token acts as for answers
+    everyone sees (hybrid channels), so it only means something with GLEAN_ACT_AS=asker."""
+    if value is None:
+        return None
+    if not acts_as_asker:
+        return "needs GLEAN_ACT_AS=asker (a global token); without it the token's own identity answers"
+    return None if _EMAIL.fullmatch(value) else f"must be an email address, not {value!r}"

@@ -77,6 +77,12 @@ KEYS = (
         "what a feedback button names: the answer's Glean token, channel, asker",
     ),
     ("follow_ups:{ref}", "string", "thread TTL", "an answer's follow-up buttons: channel, thread, prompts"),
+    (
+        "own_access:{ref}",
+        "string",
+        "thread TTL",
+        "a hybrid answer's question, for 'Find more with my access'",
+    ),
     ("participants:{channel_id}:{thread_ts}", "set", "thread TTL", "who asked or shared files in a thread"),
     ("mythreads:{user_id}", "hash", "thread TTL", "threads a person asked in: '{channel_id}:{thread_ts}'"),
     ("files:{channel_id}:{thread_ts}", "set", "thread TTL", "Glean file ids a thread's questions use"),
@@ -248,6 +254,14 @@ class Store(PeopleStore, AnswerStore):
 
     def follow_ups(self, team_id: str, ref: str) -> dict[str, Any] | None:
         raw = self.redis.get(self.key(team_id, "follow_ups", ref))
+        return None if raw is None else cast("dict[str, Any]", json.loads(cast(str, raw)))
+
+    def save_own_access(self, team_id: str, ref: str, record: dict[str, Any]) -> None:
+        """What "Find more with my access" asks again: channel, thread, question (the button names `ref`)."""
+        self.redis.set(self.key(team_id, "own_access", ref), json.dumps(record), ex=self.thread_ttl_s)
+
+    def own_access(self, team_id: str, ref: str) -> dict[str, Any] | None:
+        raw = self.redis.get(self.key(team_id, "own_access", ref))
         return None if raw is None else cast("dict[str, Any]", json.loads(cast(str, raw)))
 
     # -- '/glean clear all' confirmations ------------------------------------------------------------

@@ -25,6 +25,7 @@ from .models import ErrorInfo, File
 from .utils import RetryConfig
 
 API_PREFIX = "/rest/api/v1/"
+ACT_AS_HEADER = "X-Glean-ActAs"
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Replies that say the server did not act on the request, so even a non-idempotent call may be resent.
 NOT_ACTED_STATUSES = frozenset({429, 503})
@@ -60,9 +61,11 @@ class Transport:
         retry_config: RetryConfig,
         user_agent: str,
         sleep: Callable[[float], None] = time.sleep,
+        default_act_as: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._token = token
+        self._default_act_as = default_act_as
         self.client = client
         self.retry_config = retry_config
         self._user_agent = user_agent
@@ -92,6 +95,9 @@ class Transport:
         headers = {"Authorization": f"Bearer {self._token}", "Accept": call.accept}
         headers["User-Agent"] = self._user_agent
         headers.update(call.headers)
+        if self._default_act_as and ACT_AS_HEADER not in headers:
+            # A global token must always act as someone: a call naming no one goes as the default identity.
+            headers[ACT_AS_HEADER] = self._default_act_as
         url = f"{self.base_url}{API_PREFIX}{call.op}"
         timeout: Any = call.timeout_s if call.timeout_s is not None else httpx.USE_CLIENT_DEFAULT
         if call.files is not None:

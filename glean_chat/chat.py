@@ -9,7 +9,7 @@ import httpx
 from pydantic import ValidationError
 
 from . import errors, models
-from ._transport import Call, Transport, require_media_type
+from ._transport import ACT_AS_HEADER, Call, Transport, require_media_type
 from .utils import RetryConfig
 
 M = TypeVar("M", bound=models.GleanModel)
@@ -196,7 +196,7 @@ class Chat:
         headers = dict(http_headers or {})
         act_as = x_glean_actas or x_scio_actas
         if act_as:
-            headers["X-Glean-ActAs"] = act_as
+            headers[ACT_AS_HEADER] = act_as
         if x_glean_auth_type:
             headers["X-Glean-Auth-Type"] = x_glean_auth_type
         params = {} if timezone_offset is None else {"timezoneOffset": str(int(timezone_offset))}

@@ -42,6 +42,7 @@ class Glean:
         timeout_ms: per-request timeout; also the longest gap between streamed lines.
         retry_config: retries for every call unless a call passes `retries=`; `utils.NO_RETRIES` disables.
         client: an `httpx.Client` of your own (its timeout and transport are used; you close it).
+        default_act_as: the email a global token acts as on calls that name no one (`x_scio_actas=None`).
     """
 
     def __init__(
@@ -53,6 +54,7 @@ class Glean:
         timeout_ms: int = DEFAULT_TIMEOUT_MS,
         retry_config: RetryConfig = DEFAULT_RETRY_CONFIG,
         client: httpx.Client | None = None,
+        default_act_as: str | None = None,
     ) -> None:
         if not bearer_auth:
             raise ValueError("bearer_auth (a Glean API token) is required")
@@ -71,6 +73,7 @@ class Glean:
             client=client,
             retry_config=retry_config,
             user_agent=f"gleanbot-glean-chat/{__version__} httpx/{httpx.__version__}",
+            default_act_as=default_act_as,
         )
         self.client = ClientNamespace(transport)
 

@@ -137,8 +137,9 @@ def external(asking: Asking, deps: IntakeDeps) -> str | None:
 
 
 def identity(asking: Asking, deps: IntakeDeps) -> str | None:
-    """With act-as, Glean answers as the asker: their email must be known."""
-    if not deps.settings.acts_as_asker:
+    """With act-as, Glean answers as the asker: their email must be known. Not in a hybrid channel: its
+    public answer uses the public identity, and the asker's own access is a button away."""
+    if not deps.settings.acts_as_asker or _hybrid(asking):
         return None
     asking.act_as = asker_email(asking.client, deps.store, team_id=asking.msg.team_id, user_id=asking.asker)
     return refuse(asking, deps, "no_email", NOTICE_NO_EMAIL) if asking.act_as is None else None
@@ -199,6 +200,7 @@ def enqueue(asking: Asking, deps: IntakeDeps) -> str | None:
         event_id=msg.event_id,
         visibility="private" if asking.private else "public",
         act_as=asking.act_as,
+        offer_own_access=_hybrid(asking),
         application_id=asking.rule.application_id,
         agent=asking.rule.agent,
         is_dm=msg.is_dm,
@@ -229,6 +231,11 @@ def enqueue(asking: Asking, deps: IntakeDeps) -> str | None:
         if asking.followup
         else "enqueued:" + ("mention" if asking.addressed else "question")
     )
+
+
+def _hybrid(asking: Asking) -> bool:
+    """A hybrid channel's question (a DM is private already: answered as usual)."""
+    return asking.rule.visibility == "hybrid" and not asking.msg.is_dm and not asking.private
 
 
 def _enqueue_files(asking: Asking, deps: IntakeDeps, answer: AnswerJob, *, answers: bool) -> str:

@@ -18,7 +18,9 @@ from bot.home import HomeTab
 from bot.intake import Incoming, Intake
 from bot.intake.incoming import InvalidEvent
 from bot.listeners.agent import build_assistant, dm_opened
+from bot.own_access import handle_own_access
 from bot.shortcuts import ASK_CALLBACK_ID, ASK_VIEW_CALLBACK_ID, SUMMARIZE_CALLBACK_ID, Shortcuts
+from core.answer_extras import OWN_ACCESS_ACTION_ID
 from core.blocks import FEEDBACK_ACTION_ID, SHARE_ACTION_ID, START_OVER_ACTION_ID
 from core.home_view import (
     CLEAR_ALL_VIEW_CALLBACK_ID,
@@ -141,6 +143,9 @@ def register_listeners(app: App, deps: Deps) -> None:
 
     app.action(SHARE_ACTION_ID)(members_only(share))
     app.action(FOLLOW_UP_ACTIONS)(members_only(lambda a, b, c, r: handle_follow_up(a, b, c, r, deps.intake)))
+    app.action(OWN_ACCESS_ACTION_ID)(
+        members_only(lambda a, b, c, r: handle_own_access(a, b, c, r, deps.intake))
+    )
     app.action(FEEDBACK_ACTION_ID)(members_only(lambda ack, body, c, _r: deps.feedback.on_vote(ack, body, c)))
     app.view(REASON_CALLBACK_ID)(deps.feedback.on_reason)
     app.command("/glean")(members_only(deps.commands.on_command))
