@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.clicks import read_click
 from bot.intake import Incoming, Intake
 from core.answer_extras import FOLLOW_UP_ACTION_ID, parse_follow_up
 from core.logs import log_event
@@ -30,12 +31,9 @@ def handle_follow_up(
     the channel the record names; the question is posted in the thread for everyone ("@them asked: …"),
     then that message goes through the intake like any mention (policy, Slack Connect, act-as, dedupe)."""
     ack()
-    user = _dict(body.get("user"))
-    user_id = str(user.get("id") or "")
-    team_id = str(_dict(body.get("team")).get("id") or user.get("team_id") or "")
-    channel_id = str(_dict(body.get("channel")).get("id") or "")
-    action = _dict((body.get("actions") or [{}])[0])
-    named = parse_follow_up(action.get("value"))
+    click = read_click(body)
+    user_id, team_id, channel_id = click.user_id, click.team_id, click.channel_id
+    named = parse_follow_up(click.value)
     record = intake.store.follow_ups(team_id, named[0]) if named else None
     if named is None or record is None or record.get("channel_id") != channel_id:
         reason = "expired" if named and record is None else "other_channel" if named else "malformed"
@@ -66,7 +64,7 @@ def handle_follow_up(
         if is_dm
         else "app_mention",  # addressed: the clicker asked the bot, in words of Glean's
         team_id=team_id,
-        enterprise_id=_dict(body.get("enterprise")).get("id"),
+        enterprise_id=click.enterprise_id,
         event_id=f"{claim}-asked",
         channel_id=channel_id,
         channel_type="im" if is_dm else "channel",
@@ -76,12 +74,7 @@ def handle_follow_up(
         text=prompt,
         ts=str(posted["ts"]),
         thread_ts=thread_ts,
-        user_team=str(user.get("team_id") or "") or None,
+        user_team=click.user_team,
     )
     intake.handle(question, client, None)
     log_event(log, "follow_up_asked", team_id=team_id, channel_id=channel_id, user_id=user_id)
-
-
-def _dict(value: object) -> dict[str, Any]:
-    """A part of the click as Slack sends it (an object), or an empty one: the payload is only signed, not typed."""
-    return value if isinstance(value, dict) else {}

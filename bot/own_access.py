@@ -11,6 +11,7 @@ import redis
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.clicks import read_click
 from bot.intake import Intake
 from core.answer_extras import parse_own_access
 from core.contract import AnswerJob, enqueue_answer
@@ -40,12 +41,9 @@ def handle_own_access(
     (ephemeral in the thread), so its chat is the clicker's own (`AnswerJob.chat_user`), never the thread's."""
     ack()
     store, settings = intake.store, intake.settings
-    user = _dict(body.get("user"))
-    user_id = str(user.get("id") or "")
-    team_id = str(_dict(body.get("team")).get("id") or user.get("team_id") or "")
-    channel_id = str(_dict(body.get("channel")).get("id") or "")
-    action = _dict((body.get("actions") or [{}])[0])
-    ref = parse_own_access(action.get("value"))
+    click = read_click(body)
+    user_id, team_id, channel_id = click.user_id, click.team_id, click.channel_id
+    ref = parse_own_access(click.value)
     record = store.own_access(team_id, ref) if ref else None
     fields = {"team_id": team_id, "channel_id": channel_id, "user_id": user_id}
 
@@ -72,11 +70,11 @@ def handle_own_access(
             return refuse("twice", NOTICE_OWN_ACCESS_TWICE)
         job = AnswerJob(
             team_id=team_id,
-            enterprise_id=_dict(body.get("enterprise")).get("id") or None,
+            enterprise_id=click.enterprise_id,
             channel_id=channel_id,
             user_id=user_id,
             # The click's own time in ts form: the job's key (and its progress hash), unique per click.
-            message_ts=str(action.get("action_ts") or "") or _now_ts(),
+            message_ts=click.action_ts or _now_ts(),
             thread_ts=str(record["thread_ts"]),
             question=str(record["question"]),
             visibility="private",
@@ -94,8 +92,3 @@ def handle_own_access(
 
 def _now_ts() -> str:
     return f"{time.time():.6f}"
-
-
-def _dict(value: object) -> dict[str, Any]:
-    """A part of the click as Slack sends it (an object), or an empty one: the payload is only signed, not typed."""
-    return value if isinstance(value, dict) else {}
