@@ -30,6 +30,10 @@ log = logging.getLogger("gleanbot.actions")
 
 NOTICE_OWN_ACCESS_EXPIRED = "This answer is too old to look again. Ask your question in the thread instead."
 NOTICE_OWN_ACCESS_OFF = "This channel no longer offers answers with your own access."
+NOTE_OWN_ACCESS_WORKING = (
+    ":hourglass_flowing_sand: Looking this up with your access… only you will see the answer."
+)
+"""The clicker's sign of work: the private answer takes seconds, and nothing else shows meanwhile."""
 NOTICE_OWN_ACCESS_TWICE = "You already asked this with your access: your answer is shown only to you, here."
 
 
@@ -86,6 +90,7 @@ def handle_own_access(
     except redis.RedisError as exc:
         log_event(log, "redis_unavailable", logging.ERROR, error=type(exc).__name__)
         return refuse("redis_down", NOTICE_QUEUE_DOWN)
+    respond(text=NOTE_OWN_ACCESS_WORKING, replace_original=False)  # ephemeral, to the clicker alone
     log_event(log, "own_access_asked", **fields)
     return None
 

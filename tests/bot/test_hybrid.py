@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.own_access import NOTICE_OWN_ACCESS_EXPIRED, NOTICE_OWN_ACCESS_TWICE
+from bot.own_access import NOTE_OWN_ACCESS_WORKING, NOTICE_OWN_ACCESS_EXPIRED, NOTICE_OWN_ACCESS_TWICE
 from core.answer_extras import OWN_ACCESS_ACTION_ID, OWN_ACCESS_TEXT
 from core.notices import NOTICE_STRANGER
 from core.settings import Settings, SettingsError
@@ -88,6 +88,10 @@ def test_the_public_answer_offers_own_access_and_the_click_answers_the_clicker_a
 
     _click_and_work(bot, "U_BOB", answer["ts"])
     [private] = _answers(bot, "U_BOB")
+    # Bob saw a sign of work at his click; Alice saw nothing of it.
+    bobs_notes = [e["text"] for e in bot.sandbox.ephemerals("C_GENERAL", "U_BOB")]
+    assert bobs_notes[0] == NOTE_OWN_ACCESS_WORKING
+    assert not [e for e in bot.sandbox.ephemerals("C_GENERAL", "U_ALICE") if "Looking this up" in e["text"]]
     assert private.get("thread_ts") == question["ts"]
     assert _answers(bot, "U_ALICE") == [] and len(bot.replies(question["ts"])) == 1
     assert "documents only you can access" in json.dumps(private["blocks"])
