@@ -12,6 +12,7 @@ import pytest
 
 from core.agent_view import DEFAULT_PROMPTS
 from local_stack.stack import Stack
+from slack_sandbox import Sandbox
 
 ANSWER_TIMEOUT_MS = 30_000
 FINISHED = '#agent-messages .msg[data-user="UBOT"][data-stream="stopped"]'
@@ -26,6 +27,14 @@ def _open_container(page: Any) -> None:
     page.click("#agent-toggle")
     page.locator("#agent").wait_for()
     page.locator('#agent-messages .msg[data-user="UBOT"]').first.wait_for(timeout=ANSWER_TIMEOUT_MS)
+
+
+def _container_beside_general(stack: Stack, open_page: Callable[..., Any]) -> tuple[Sandbox, Any]:
+    """Alice's page on #general with the container open and greeted; the sandbox behind it."""
+    assert stack.sandbox is not None
+    page = open_page(stack)
+    _open_container(page)
+    return stack.sandbox, page
 
 
 def test_the_container_opens_beside_the_channel_with_the_greeting_and_prompt_chips(
@@ -50,10 +59,7 @@ def test_the_container_opens_beside_the_channel_with_the_greeting_and_prompt_chi
 def test_a_prompt_chip_asks_and_the_status_then_the_cited_answer_and_title_show(
     stack: Stack, open_page: Callable[..., Any]
 ) -> None:
-    sandbox = stack.sandbox
-    assert sandbox is not None
-    page = open_page(stack)
-    _open_container(page)
+    sandbox, page = _container_beside_general(stack, open_page)
     chip = page.locator("#agent-prompts button.chip").first
     chip.wait_for()
     prompt = chip.inner_text()
@@ -96,10 +102,7 @@ def test_a_prompt_chip_asks_and_the_status_then_the_cited_answer_and_title_show(
 def test_a_follow_up_chip_after_the_answer_continues_the_same_container_thread(
     stack: Stack, open_page: Callable[..., Any]
 ) -> None:
-    sandbox = stack.sandbox
-    assert sandbox is not None
-    page = open_page(stack)
-    _open_container(page)
+    _, page = _container_beside_general(stack, open_page)
     page.locator("#agent-prompts button.chip").first.click()
     page.locator(FINISHED).wait_for(timeout=ANSWER_TIMEOUT_MS)
     # Glean's follow-ups become the chips under the answer (setSuggestedPrompts for the latest message).
@@ -121,10 +124,7 @@ def test_a_follow_up_chip_after_the_answer_continues_the_same_container_thread(
 def test_moving_to_another_channel_with_the_container_open_tells_the_bot(
     stack: Stack, open_page: Callable[..., Any]
 ) -> None:
-    sandbox = stack.sandbox
-    assert sandbox is not None
-    page = open_page(stack)
-    _open_container(page)
+    sandbox, page = _container_beside_general(stack, open_page)
     before = len(sandbox.events("assistant_thread_context_changed"))
     page.click('#channel-list a[data-channel="G_PRIVATE"]')
     page.wait_for_function("() => document.querySelector('#agent-context').textContent === 'beside #private'")
