@@ -85,6 +85,13 @@ class Params:
                 raise ApiError(error, messages=[f"[ERROR] {name} is not valid JSON"]) from None
         return value
 
+    def required_structured(self, name: str) -> Any:
+        """A JSON-valued argument that must be there, refused as Slack refuses a missing field."""
+        value = self.structured(name, "invalid_arguments")
+        if value is None:
+            raise ApiError("invalid_arguments", messages=[f"[ERROR] missing required field: {name}"])
+        return value
+
 
 EmitHook = Callable[[str, Message, JsonDict | None], None]
 """Tells the sandbox the bot changed a visible message: ("posted"|"changed"|"deleted", message, previous)."""

@@ -15,12 +15,8 @@ MAX_VIEW_BYTES = 250_000
 
 
 def publish_view(ctx: ApiContext, p: Params) -> JsonDict:
-    user_id = p.text("user_id")
-    if not user_id:
-        raise ApiError("invalid_arguments", messages=["[ERROR] missing required field: user_id"])
-    view = p.structured("view", "invalid_arguments")
-    if view is None:
-        raise ApiError("invalid_arguments", messages=["[ERROR] missing required field: view"])
+    user_id = p.required("user_id")
+    view = p.required_structured("view")
     if len(json.dumps(view)) > MAX_VIEW_BYTES:
         raise ApiError("view_too_large")
     problems = home_view_problems(view)

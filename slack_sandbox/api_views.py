@@ -20,12 +20,8 @@ _DISPLAY_BLOCKS = frozenset({"section", "context", "divider", "header", "image",
 
 
 def open_view(ctx: ApiContext, p: Params) -> JsonDict:
-    trigger_id = p.text("trigger_id")
-    if not trigger_id:
-        raise ApiError("invalid_arguments", messages=["[ERROR] missing required field: trigger_id"])
-    view = p.structured("view", "invalid_arguments")
-    if view is None:
-        raise ApiError("invalid_arguments", messages=["[ERROR] missing required field: view"])
+    trigger_id = p.required("trigger_id")
+    view = p.required_structured("view")
     problems = view_problems(view)
     if problems:
         raise ApiError("invalid_arguments", messages=problems)
