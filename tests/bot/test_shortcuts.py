@@ -40,6 +40,14 @@ def _ask_modal(bot: Bot, user: str, channel: str, ts: str) -> dict[str, Any]:
     return modal
 
 
+def _refused(bot: Bot, user: str, channel: str, ts: str, shortcut: str) -> str:
+    """Run a message shortcut the bot refuses: the person's one private note, and no modal was opened."""
+    bot.sandbox.people.surfaces.message_shortcut(user, channel, ts, shortcut)
+    [refusal] = bot.sandbox.wait_for(lambda: bot.sandbox.ephemerals(channel, user))
+    assert bot.sandbox.people.open_views(user) == []
+    return str(refusal["text"])
+
+
 def _work_when_queued(bot: Bot) -> None:
     bot.sandbox.wait_for(lambda: bot.queue.count > 0)
     bot.work()
@@ -153,16 +161,10 @@ def test_shortcuts_are_refused_to_strangers_in_slack_connect_and_where_the_bot_i
     bot = make_bot(GLEANBOT_CHANNELS=str(policy))
     partner = bot.sandbox.post_message("U_EXT", "C_SHARED", "What are the company holidays in 2025?")
     bot.work()
-    bot.sandbox.people.surfaces.message_shortcut("U_EXT", "C_SHARED", partner["ts"], ASK)
-    [refusal] = bot.sandbox.wait_for(lambda: bot.sandbox.ephemerals("C_SHARED", "U_EXT"))
-    assert refusal["text"].endswith(NOTICE_STRANGER)
-    assert bot.sandbox.people.open_views("U_EXT") == []
+    assert _refused(bot, "U_EXT", "C_SHARED", partner["ts"], ASK).endswith(NOTICE_STRANGER)
 
     general = bot.sandbox.post_message("U_BOB", "C_GENERAL", HOLIDAYS_NOTE)
-    bot.sandbox.people.surfaces.message_shortcut("U_ALICE", "C_GENERAL", general["ts"], SUMMARIZE)
-    [off] = bot.sandbox.wait_for(lambda: bot.sandbox.ephemerals("C_GENERAL", "U_ALICE"))
-    assert off["text"].endswith(NOTICE_OFF)
-    assert bot.sandbox.people.open_views("U_ALICE") == []
+    assert _refused(bot, "U_ALICE", "C_GENERAL", general["ts"], SUMMARIZE).endswith(NOTICE_OFF)
     bot.work()
     assert saved_chats(bot) == []
 
@@ -170,10 +172,7 @@ def test_shortcuts_are_refused_to_strangers_in_slack_connect_and_where_the_bot_i
 def test_a_slack_connect_channel_is_refused_to_members_too(bot: Bot) -> None:
     message = bot.sandbox.post_message("U_EXT", "C_SHARED", "Our launch plan is attached")
     bot.work()
-    bot.sandbox.people.surfaces.message_shortcut("U_ALICE", "C_SHARED", message["ts"], ASK)
-    [refusal] = bot.sandbox.wait_for(lambda: bot.sandbox.ephemerals("C_SHARED", "U_ALICE"))
-    assert refusal["text"].endswith(NOTICE_EXTERNAL)
-    assert bot.sandbox.people.open_views("U_ALICE") == []
+    assert _refused(bot, "U_ALICE", "C_SHARED", message["ts"], ASK).endswith(NOTICE_EXTERNAL)
 
 
 def test_a_conversation_the_bot_is_not_in_is_refused_with_how_to_fix_it(bot: Bot) -> None:
