@@ -86,11 +86,12 @@ def handle_own_access(
             application_id=record.get("application_id"),
             agent=record.get("agent"),
         )
+        # Before the job is queued: a worker may answer sooner than this listener would say it works on it.
+        respond(text=NOTE_OWN_ACCESS_WORKING, replace_original=False)  # ephemeral, to the clicker alone
         enqueue_answer(intake.queue, job, settings)
     except redis.RedisError as exc:
         log_event(log, "redis_unavailable", logging.ERROR, error=type(exc).__name__)
         return refuse("redis_down", NOTICE_QUEUE_DOWN)
-    respond(text=NOTE_OWN_ACCESS_WORKING, replace_original=False)  # ephemeral, to the clicker alone
     log_event(log, "own_access_asked", **fields)
     return None
 
